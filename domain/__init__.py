@@ -1,0 +1,1 @@
+"""Business areas: each package holds its tables and the use cases that own transactions."""

@@ -1,0 +1,39 @@
+"""Reads shared by the IAM use cases: a member's roles and permissions in a tenant."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from domain.iam.models import Membership, MembershipRole, Role, RolePermission
+
+
+def member_roles(session: Session, tenant_id: UUID, membership_id: UUID) -> list[Role]:
+    stmt = (
+        select(Role)
+        .join(MembershipRole, (MembershipRole.role_id == Role.id) & (MembershipRole.tenant_id == Role.tenant_id))
+        .where(MembershipRole.tenant_id == tenant_id, MembershipRole.membership_id == membership_id)
+        .order_by(Role.key)
+    )
+    return list(session.scalars(stmt).all())
+
+
+def role_permissions(session: Session, tenant_id: UUID, role_ids: list[UUID]) -> frozenset[str]:
+    if not role_ids:
+        return frozenset()
+    stmt = select(RolePermission.permission).where(
+        RolePermission.tenant_id == tenant_id, RolePermission.role_id.in_(role_ids)
+    )
+    return frozenset(session.scalars(stmt).all())
+
+
+def membership_of(session: Session, tenant_id: UUID, user_id: UUID) -> Membership | None:
+    return session.scalars(
+        select(Membership).where(Membership.tenant_id == tenant_id, Membership.user_id == user_id)
+    ).first()
+
+
+def roles_by_key(session: Session, tenant_id: UUID) -> dict[str, Role]:
+    return {r.key: r for r in session.scalars(select(Role).where(Role.tenant_id == tenant_id)).all()}

@@ -1,0 +1,1 @@
+"""Storage: PostgreSQL (embedded or external), tenant-scoped sessions, migrations."""

@@ -1,0 +1,87 @@
+"""Engines and transactions.
+
+Every transaction on tenant data goes through `tenant_session(tenant_id)`, which
+sets `app.tenant_id` with `set_config(..., true)` (the same as `SET LOCAL`), so the
+row-level security policies see the tenant for exactly that transaction. Without it
+the policies match no row: reads return nothing and writes are refused.
+
+Use cases own the transaction: they open one of these context managers, call
+storage helpers that only flush, and the block commits on exit (rolls back on error).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from uuid import UUID
+
+from sqlalchemy import Engine, create_engine, text
+from sqlmodel import Session
+
+_state: dict[str, Engine] = {}
+
+
+class TenantContextMissing(RuntimeError):
+    """A tenant-scoped transaction was opened without a tenant."""
+
+
+def configure(app_url: str, *, pool_size: int = 10) -> Engine:
+    """Create the process's application engine (connects as the non-owner app role)."""
+    dispose()
+    engine = create_engine(app_url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True, pool_recycle=1800)
+    _state["app"] = engine
+    return engine
+
+
+def engine() -> Engine:
+    try:
+        return _state["app"]
+    except KeyError:
+        raise RuntimeError("storage.db.configure() has not been called in this process") from None
+
+
+def dispose() -> None:
+    old = _state.pop("app", None)
+    if old is not None:
+        old.dispose()
+
+
+@contextmanager
+def tenant_session(tenant_id: UUID) -> Iterator[Session]:
+    """One transaction scoped to `tenant_id`; commits on success, rolls back on error."""
+    if not isinstance(tenant_id, UUID):
+        raise TenantContextMissing("a tenant-scoped transaction needs a tenant id")
+    with _session() as session:
+        set_tenant(session, tenant_id)
+        yield session
+
+
+def set_tenant(session: Session, tenant_id: UUID) -> None:
+    """Point the open transaction at another tenant (a change spanning two tenants' rows
+    that must commit atomically, such as creating a tenant and auditing it on the platform)."""
+    if not isinstance(tenant_id, UUID):
+        raise TenantContextMissing("a tenant-scoped transaction needs a tenant id")
+    session.execute(text("select set_config('app.tenant_id', :t, true)"), {"t": str(tenant_id)})
+
+
+@contextmanager
+def global_session(*, user_id: UUID | None = None) -> Iterator[Session]:
+    """One transaction on the tables that belong to no tenant (users, tenants, sessions).
+
+    With `user_id`, the memberships policy also shows that user's own memberships in
+    every tenant (how login and the tenant switcher find them); no other tenant row is visible.
+    """
+    with _session() as session:
+        if user_id is not None:
+            session.execute(text("select set_config('app.user_id', :u, true)"), {"u": str(user_id)})
+        yield session
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    session = Session(engine(), expire_on_commit=False)
+    try:
+        with session.begin():
+            yield session
+    finally:
+        session.close()
