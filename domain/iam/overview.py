@@ -1,0 +1,31 @@
+"""Counts for the dashboard: what this tenant holds so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from domain.context import Ctx
+from domain.iam.models import Membership, Role, Vendor
+from storage import db
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Overview:
+    members: int
+    active_members: int
+    vendors: int
+    roles: int
+
+
+def tenant_overview(ctx: Ctx) -> Overview:
+    """Tenant-wide counts; anyone signed in to the tenant may see them (no names)."""
+    with db.tenant_session(ctx.tenant_id) as session:
+        members = session.scalar(select(func.count()).select_from(Membership)
+                                 .where(Membership.tenant_id == ctx.tenant_id)) or 0
+        active = session.scalar(select(func.count()).select_from(Membership)
+                                .where(Membership.tenant_id == ctx.tenant_id, Membership.status == "active")) or 0
+        vendors = session.scalar(select(func.count()).select_from(Vendor).where(Vendor.tenant_id == ctx.tenant_id)) or 0
+        roles = session.scalar(select(func.count()).select_from(Role).where(Role.tenant_id == ctx.tenant_id)) or 0
+    return Overview(members=members, active_members=active, vendors=vendors, roles=roles)

@@ -1,0 +1,1 @@
+"""Message catalogs (gettext .po files) for en, es and fr."""

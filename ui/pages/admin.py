@@ -1,0 +1,43 @@
+"""Admin: users, roles, tenant settings, and (for platform administrators) tenants."""
+
+from __future__ import annotations
+
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from ui.i18n import _
+from ui.pages import admin_roles, admin_tenants, admin_users
+from ui.session import viewer_or_redirect
+from ui.shell import frame
+from ui.widgets import forbidden
+
+
+def create() -> None:
+    @ui.page("/admin")
+    async def admin_page(tab: str = "users") -> RedirectResponse | None:
+        viewer = await viewer_or_redirect()
+        if isinstance(viewer, RedirectResponse):
+            return viewer
+        with frame(viewer, _("Admin"), active="/admin"):
+            sections = []
+            if viewer.can("user:manage"):
+                sections.append(("users", _("Users"), admin_users.build))
+            if viewer.can("role:manage"):
+                sections.append(("roles", _("Roles"), admin_roles.build))
+            if viewer.can("tenant:manage"):
+                sections.append(("tenant", _("Tenant settings"), admin_tenants.build_settings))
+            if viewer.info.is_platform_admin:
+                sections.append(("tenants", _("Tenants"), admin_tenants.build_tenants))
+            if not sections:
+                forbidden()
+                return None
+            names = [key for key, _label, _build in sections]
+            selected = tab if tab in names else names[0]
+            with ui.tabs(value=selected).props("dense align=left no-caps") as tabs:
+                for key, label, _build in sections:
+                    ui.tab(key, label)
+            with ui.tab_panels(tabs, value=selected).classes("w-full").props("keep-alive"):
+                for key, _label, build in sections:
+                    with ui.tab_panel(key).classes("p-0 pt-2"):
+                        await build(viewer)
+        return None

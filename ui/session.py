@@ -1,0 +1,81 @@
+"""Who is looking at the page: the signed-in session, its context, and access checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi.responses import RedirectResponse
+from nicegui import app, run, ui
+
+from domain.context import Ctx
+from domain.errors import SessionExpired
+from domain.iam import auth
+from domain.iam.tenants import get_tenant
+from domain.ops import logs
+from ui.i18n import error_text
+
+TOKEN = "token"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Viewer:
+    info: auth.SessionInfo
+    ctx: Ctx
+    timezone: str
+
+    def can(self, permission: str) -> bool:
+        return self.ctx.can(permission)
+
+
+def client_ip() -> str:
+    try:
+        request = ui.context.client.request
+    except (RuntimeError, AttributeError):
+        return ""
+    return request.client.host if request is not None and request.client else ""
+
+
+async def viewer_or_redirect(*, allow_password_change: bool = False) -> Viewer | RedirectResponse:
+    """Resume this browser's session; a RedirectResponse to /login (or /account) otherwise."""
+    token = app.storage.user.get(TOKEN)
+    if not token:
+        return RedirectResponse("/login")
+    try:
+        info = await run.io_bound(auth.resume, token)
+        ctx = await run.io_bound(auth.context_for, info, ip=client_ip())
+        tenant = await run.io_bound(get_tenant, ctx)
+    except SessionExpired as exc:
+        app.storage.user.pop(TOKEN, None)
+        app.storage.user["flash"] = exc.msgid
+        app.storage.user["flash_params"] = exc.params
+        return RedirectResponse("/login")
+    if info.locale and app.storage.user.get("locale") != info.locale:
+        app.storage.user["locale"] = info.locale
+    app.storage.user["theme"] = info.theme
+    if info.must_change_password and not allow_password_change:
+        return RedirectResponse("/account")
+    logs.tenant.set(tenant.slug)
+    logs.user.set(info.email)
+    return Viewer(info=info, ctx=ctx, timezone=str(tenant.settings.get("timezone", "UTC")))
+
+
+async def refresh_viewer(viewer: Viewer) -> Viewer | None:
+    """The same viewer with fresh rights (roles may have changed); None when the session ended."""
+    token = app.storage.user.get(TOKEN)
+    try:
+        info = await run.io_bound(auth.resume, token or "")
+        ctx = await run.io_bound(auth.context_for, info, ip=client_ip())
+    except SessionExpired as exc:
+        app.storage.user.pop(TOKEN, None)
+        ui.notify(error_text(exc), type="warning")
+        ui.navigate.to("/login")
+        return None
+    return Viewer(info=info, ctx=ctx, timezone=viewer.timezone)
+
+
+async def check_still_signed_in() -> None:
+    """Timer callback: leave the page once the session has ended (idle timeout, sign-out elsewhere)."""
+    token = app.storage.user.get(TOKEN)
+    if not token or not await run.io_bound(auth.is_active, token):
+        app.storage.user.pop(TOKEN, None)
+        ui.navigate.to("/login")
