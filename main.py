@@ -89,6 +89,9 @@ def _run_command(command: str, args: list[str]) -> int:
     sub.add_parser("demo", help="load the demo tenants and people (idempotent)")
     sub.add_parser("audit-verify", help="check every tenant's audit hash chain; exit 1 on a break")
     sub.add_parser("messages", help="extract translatable strings and update the en/es/fr catalogs")
+    create_admin = sub.add_parser("create-admin", help="create or promote a platform administrator")
+    create_admin.add_argument("email")
+    create_admin.add_argument("name")
     opts = parser.parse_args([command, *args])
     try:
         settings = Settings.from_env()
@@ -105,13 +108,15 @@ def _run_command(command: str, args: list[str]) -> int:
     try:
         if opts.command == "serve":
             return _serve(settings, host=opts.host, port=opts.port, scheduler=not opts.no_scheduler)
-        _database(settings, migrate=opts.command in {"migrate", "demo"})
+        _database(settings, migrate=opts.command in {"migrate", "demo", "create-admin"})
         if opts.command == "migrate":
             print("Database schema is up to date.")
             return 0
         if opts.command == "demo":
             _load_demo(settings)
             return 0
+        if opts.command == "create-admin":
+            return _create_admin(opts.email, opts.name)
         return _audit_verify()
     except DatabaseUnavailable as exc:
         print(f"Database error: {exc}", file=sys.stderr)
@@ -144,6 +149,24 @@ def _load_demo(settings) -> bool:  # type: ignore[no-untyped-def]
     return True
 
 
+def _create_admin(email: str, name: str) -> int:
+    import getpass
+
+    from domain.errors import DomainError
+    from domain.iam.platform import ensure_platform_admin
+
+    password = os.environ.get("BATON_ADMIN_PASSWORD") or ""
+    if not password and sys.stdin.isatty():
+        password = getpass.getpass("Password for a new account (ignored when the user exists): ")
+    try:
+        created = ensure_platform_admin(email=email, name=name, password=password)
+    except DomainError as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 1
+    print(f"{email} is {'now' if created else 'already a user and now'} a platform administrator.")
+    return 0
+
+
 def _audit_verify() -> int:
     from domain.audit.service import verify_chains
 
@@ -174,7 +197,7 @@ def _serve(settings, *, host: str | None, port: int | None, scheduler: bool) -> 
     print(f"Baton console: http://{'localhost' if host in {'127.0.0.1', '0.0.0.0'} else host}:{port}/", flush=True)
     ui.run(host=host, port=port, title="Baton", reload=False, show=False, storage_secret=settings.secret,
            favicon=str(ROOT / "ui" / "static" / "favicon.svg"), uvicorn_logging_level=settings.log_level.lower(),
-           show_welcome_message=False, reconnect_timeout=10)
+           show_welcome_message=False, reconnect_timeout=10, log_config=None)
     return 0
 
 

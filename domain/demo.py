@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from domain.context import Ctx
+from domain.iam import platform, tenants, users, vendors
 from domain.iam import roles as roles_uc
-from domain.iam import tenants, users, vendors
-from domain.iam.models import Membership, MembershipRole, Tenant, User
+from domain.iam.models import Tenant, User
 from storage import db
 
 DEMO_PASSWORD = "baton-demo-2026"
@@ -43,14 +43,14 @@ def load_demo() -> list[DemoLogin]:
     with db.global_session() as session:
         if session.scalars(select(Tenant.id).where(Tenant.slug == "acme")).first():
             return list(DEMO_LOGINS)
-    platform = Ctx(tenant_id=tenants.PLATFORM_TENANT_ID, user_id=None, actor_label="demo", is_platform_admin=True)
-    acme = tenants.create_tenant(platform, tenants.NewTenant(
+    platform_ctx = Ctx(tenant_id=tenants.PLATFORM_TENANT_ID, user_id=None, actor_label="demo", is_platform_admin=True)
+    acme = tenants.create_tenant(platform_ctx, tenants.NewTenant(
         name="Acme Facilities", slug="acme", timezone="Europe/Madrid", default_locale="en",
         admin_email="admin@acme.example", admin_name="Ada Admin", admin_password=DEMO_PASSWORD))
-    tenants.create_tenant(platform, tenants.NewTenant(
+    tenants.create_tenant(platform_ctx, tenants.NewTenant(
         name="Globex Properties", slug="globex", timezone="America/New_York", default_locale="en",
         admin_email="admin@acme.example", admin_name="Ada Admin"))
-    _make_platform_admin("admin@acme.example")
+    platform.ensure_platform_admin(email="admin@acme.example", name="Ada Admin", actor_label="demo")
     admin = Ctx(tenant_id=acme.id, user_id=None, actor_label="demo",
                 permissions=frozenset({"user:manage", "user:read", "vendor:manage", "vendor:read", "role:manage"}))
     sparkle = vendors.save_vendor(admin, vendor_id=None, name="Sparkle Electrical", trades=["electrical"],
@@ -74,18 +74,6 @@ def load_demo() -> list[DemoLogin]:
                          description="Approves change requests", permissions=["request:read", "request:transition"])
     _no_forced_password_change()
     return list(DEMO_LOGINS)
-
-
-def _make_platform_admin(email: str) -> None:
-    with db.tenant_session(tenants.PLATFORM_TENANT_ID) as session:
-        user = session.scalars(select(User).where(User.email == email)).one()
-        user.is_platform_admin = True
-        roles = tenants.seed_system_roles(session, tenants.PLATFORM_TENANT_ID)
-        membership = Membership(tenant_id=tenants.PLATFORM_TENANT_ID, user_id=user.id)
-        session.add(membership)
-        session.flush()
-        session.add(MembershipRole(tenant_id=tenants.PLATFORM_TENANT_ID, membership_id=membership.id,
-                                   role_id=roles["admin"].id))
 
 
 def _no_forced_password_change() -> None:

@@ -63,5 +63,5 @@ def update_catalogs() -> int:
             write_po(fh, catalog, width=100, omit_header=False, sort_output=True)
         missing = [m.id for m in catalog if m.id and not m.string]
         missing_total += len(missing)
-        print(f"{locale}: {len(catalog) - 1} messages, {len(missing)} untranslated")
+        print(f"{locale}: {len(catalog)} messages, {len(missing)} untranslated")
     return 1 if missing_total else 0
