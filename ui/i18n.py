@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
-from nicegui import app
+from nicegui import app, ui
 
 from domain.errors import DomainError
 from locales.catalogs import LOCALES, translations
@@ -30,6 +31,19 @@ def current_locale() -> str:
     except (RuntimeError, AssertionError):  # no browser in context (startup, background job)
         value = None
     return value if value in LOCALES else _defaults["locale"]
+
+
+QUASAR_LANGUAGES = {"en": "en-US", "es": "es", "fr": "fr"}
+
+
+def apply_page_language() -> None:
+    """Give this client's page the reader's language: the html `lang` attribute and
+    Quasar's own texts (table pagination, date pickers). The page object is shared by
+    all clients of a route, so this client gets its own shallow copy."""
+    client = ui.context.client
+    page = copy.copy(client.page)
+    page.language = QUASAR_LANGUAGES[current_locale()]  # type: ignore[assignment]
+    client.page = page
 
 
 def _(message: str, **params: object) -> str:

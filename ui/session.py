@@ -49,8 +49,10 @@ async def viewer_or_redirect(*, allow_password_change: bool = False) -> Viewer |
         app.storage.user["flash"] = exc.msgid
         app.storage.user["flash_params"] = exc.params
         return RedirectResponse("/login")
-    if info.locale and app.storage.user.get("locale") != info.locale:
+    if info.locale:
         app.storage.user["locale"] = info.locale
+    elif not app.storage.user.get("locale"):
+        app.storage.user["locale"] = str(tenant.settings.get("default_locale", "en"))
     app.storage.user["theme"] = info.theme
     if info.must_change_password and not allow_password_change:
         return RedirectResponse("/account")

@@ -10,7 +10,7 @@ from nicegui import app, run, ui
 
 from domain.errors import N_, DomainError
 from domain.iam import auth, users
-from ui.i18n import LANGUAGE_NAMES, _, error_text
+from ui.i18n import LANGUAGE_NAMES, _, apply_page_language, error_text
 from ui.session import TOKEN, Viewer, check_still_signed_in, client_ip
 
 
@@ -44,6 +44,7 @@ THEMES = {"light": False, "dark": True, "auto": None}
 def frame(viewer: Viewer, title: str, *, active: str) -> Iterator[None]:
     """Build the header and navigation; the `with` body fills the main column."""
     theme = app.storage.user.get("theme", viewer.info.theme)
+    apply_page_language()
     dark = ui.dark_mode(THEMES.get(theme))
     ui.page_title(f"{title} · Baton")
     ui.query(".nicegui-content").classes("p-0")

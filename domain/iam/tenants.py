@@ -126,7 +126,7 @@ def update_tenant(ctx: Ctx, *, name: str, timezone: str, default_locale: str,
         before = {"name": tenant.name, "settings": dict(tenant.settings)}
         settings = {**tenant.settings, "timezone": tz, "default_locale": loc}
         if calendar is not None:
-            settings["calendar"] = calendar
+            settings["calendar"] = v.calendar(calendar)
         tenant.name, tenant.settings = name, settings
         record(session, ctx, action="tenant.update", entity_type="tenant", entity_id=ctx.tenant_id,
                before=before, after={"name": name, "settings": settings})

@@ -66,3 +66,37 @@ def timezone(value: str, field: str = "timezone") -> str:
     if value in available_timezones():
         return value
     raise ValidationFailed({field: N_("Choose a time zone from the list, like Europe/Paris.")})
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def calendar(value: dict[str, object], field: str = "calendar") -> dict[str, object]:
+    """A working calendar: weekly hours per weekday ([[start, end], ...], HH:MM) and holiday dates."""
+    from datetime import date
+
+    weekly_in = value.get("weekly") or {}
+    if not isinstance(weekly_in, dict) or set(weekly_in) - set(WEEKDAYS):
+        raise ValidationFailed({field: N_("Weekly hours must be given per weekday (mon to sun).")})
+    weekly: dict[str, list[list[str]]] = {}
+    for day in WEEKDAYS:
+        spans = weekly_in.get(day) or []
+        clean = []
+        for span in spans if isinstance(spans, list) else [None]:
+            if (not isinstance(span, list | tuple) or len(span) != 2
+                    or not all(isinstance(t, str) and _TIME_RE.match(t) for t in span) or span[0] >= span[1]):
+                raise ValidationFailed({field: N_("Working hours on {day} must be a start before an end, as HH:MM.")},
+                                       day=day)
+            clean.append([span[0], span[1]])
+        if clean:
+            weekly[day] = sorted(clean)
+    holidays_in = value.get("holidays") or []
+    holidays = []
+    for item in holidays_in if isinstance(holidays_in, list) else [None]:
+        try:
+            holidays.append(date.fromisoformat(str(item)).isoformat())
+        except ValueError:
+            raise ValidationFailed({field: N_("{value} is not a date; write holidays as YYYY-MM-DD.")},
+                                   value=str(item)) from None
+    return {"weekly": weekly, "holidays": sorted(set(holidays))}

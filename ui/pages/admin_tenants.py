@@ -25,14 +25,15 @@ async def build_settings(viewer: Viewer) -> None:
                              with_input=True).classes("w-full")
         locale = ui.select(LANGUAGE_NAMES, label=_("Default language"),
                            value=tenant.settings.get("default_locale", "en")).classes("w-full")
-        fields = {"name": name, "timezone": timezone, "default_locale": locale}
+        calendar = _CalendarEditor(tenant.settings.get("calendar") or tenants.DEFAULT_CALENDAR)
+        fields = {"name": name, "timezone": timezone, "default_locale": locale, "calendar": calendar.holidays}
 
         async def save() -> None:
             clear_errors(fields)
             try:
                 await run.io_bound(lambda: tenants.update_tenant(
                     viewer.ctx, name=name.value or "", timezone=timezone.value or "",
-                    default_locale=locale.value or "en"))
+                    default_locale=locale.value or "en", calendar=calendar.value()))
             except DomainError as exc:
                 show_error(exc, fields)
                 return
@@ -123,3 +124,36 @@ class TenantAdmin:
                 ui.button(_("Cancel"), on_click=dialog.close).props("flat")
                 ui.button(_("Create tenant"), on_click=save)
         dialog.open()
+
+
+def weekday_names() -> dict[str, str]:
+    return {"mon": _("Monday"), "tue": _("Tuesday"), "wed": _("Wednesday"), "thu": _("Thursday"),
+            "fri": _("Friday"), "sat": _("Saturday"), "sun": _("Sunday")}
+
+
+class _CalendarEditor:
+    """Working hours per weekday (one span a day) and holiday dates, for SLA clocks."""
+
+    def __init__(self, calendar: dict[str, object]) -> None:
+        weekly = calendar.get("weekly") or {}
+        assert isinstance(weekly, dict)
+        self.rows: dict[str, tuple[ui.checkbox, ui.input, ui.input]] = {}
+        ui.label(_("Working calendar")).classes("text-subtitle2 pt-2")
+        with ui.grid(columns=3).classes("items-center gap-x-3 gap-y-0"):
+            for day, label in weekday_names().items():
+                spans = weekly.get(day) or []
+                start, end = (spans[0] if spans else ["08:00", "18:00"])
+                works = ui.checkbox(label, value=bool(spans))
+                start_in = ui.input(_("From"), value=start).props(f'dense type=time aria-label="{label} {_("From")}"')
+                end_in = ui.input(_("To"), value=end).props(f'dense type=time aria-label="{label} {_("To")}"')
+                start_in.bind_enabled_from(works, "value")
+                end_in.bind_enabled_from(works, "value")
+                self.rows[day] = (works, start_in, end_in)
+        holidays = calendar.get("holidays") or []
+        self.holidays = ui.input_chips(_("Holidays (YYYY-MM-DD)"), value=list(holidays) if isinstance(holidays, list)
+                                       else [], new_value_mode="add-unique").classes("w-full")
+
+    def value(self) -> dict[str, object]:
+        weekly = {day: [[start.value or "", end.value or ""]]
+                  for day, (works, start, end) in self.rows.items() if works.value}
+        return {"weekly": weekly, "holidays": list(self.holidays.value or [])}

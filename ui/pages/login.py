@@ -8,7 +8,7 @@ from nicegui import app, run, ui
 from domain.errors import DomainError, LoginThrottled
 from domain.iam import auth
 from domain.ops import metrics
-from ui.i18n import LANGUAGE_NAMES, _, error_text
+from ui.i18n import LANGUAGE_NAMES, _, apply_page_language, error_text
 from ui.session import TOKEN, client_ip
 
 
@@ -18,6 +18,7 @@ def create() -> None:
         if app.storage.user.get(TOKEN) and await run.io_bound(auth.is_active, app.storage.user[TOKEN]):
             return RedirectResponse("/")
         ui.dark_mode({"light": False, "dark": True}.get(app.storage.user.get("theme", "auto")))
+        apply_page_language()
         ui.page_title(_("Sign in") + " · Baton")
         flash = app.storage.user.pop("flash", None)
         flash_params = app.storage.user.pop("flash_params", {}) or {}
