@@ -181,6 +181,8 @@ def _audit_verify() -> int:
 
 
 def _serve(settings, *, host: str | None, port: int | None, scheduler: bool) -> int:  # type: ignore[no-untyped-def]
+    # NiceGUI reads its storage path at import: keep per-browser storage beside the data.
+    os.environ.setdefault("NICEGUI_STORAGE_PATH", str((settings.data_dir / "nicegui").resolve()))
     from nicegui import ui
 
     from domain import demo

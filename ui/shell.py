@@ -12,6 +12,7 @@ from domain.errors import N_, DomainError
 from domain.iam import auth, users
 from ui.i18n import LANGUAGE_NAMES, _, apply_page_language, error_text
 from ui.session import TOKEN, Viewer, check_still_signed_in, client_ip
+from ui.widgets import labelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +51,7 @@ def frame(viewer: Viewer, title: str, *, active: str) -> Iterator[None]:
     ui.query(".nicegui-content").classes("p-0")
     _header(viewer, dark)
     with ui.left_drawer(value=True, bordered=True).props("width=210 breakpoint=700").classes("p-0") as drawer:
-        drawer.props('aria-label="Main navigation"')
+        labelled(drawer, _("Main navigation"))
         with ui.list().props("dense").classes("w-full"):
             for item in NAV:
                 if item.visible(viewer):
@@ -78,11 +79,11 @@ def _header(viewer: Viewer, dark: ui.dark_mode) -> None:
         ui.space()
         language = ui.select(LANGUAGE_NAMES, value=app.storage.user.get("locale") or "en",
                              on_change=lambda e: _set_locale(viewer, e.value))
-        language.props(f'dense options-dense borderless dark aria-label="{_("Language")}"').classes("w-28")
+        labelled(language.props('dense options-dense borderless dark'), _("Language")).classes("w-28")
         theme_names = {"light": _("Light"), "dark": _("Dark"), "auto": _("Automatic")}
         theme = ui.select(theme_names, value=app.storage.user.get("theme", viewer.info.theme),
                           on_change=lambda e: _set_theme(viewer, dark, e.value))
-        theme.props(f'dense options-dense borderless dark aria-label="{_("Theme")}"').classes("w-28")
+        labelled(theme.props('dense options-dense borderless dark'), _("Theme")).classes("w-28")
         with ui.button(viewer.info.name, icon="account_circle").props("flat dense no-caps color=white"):
             with ui.menu():
                 ui.menu_item(_("Account and password"), on_click=lambda: ui.navigate.to("/account"))
@@ -110,7 +111,7 @@ def _tenant_switcher(viewer: Viewer) -> None:
         ui.navigate.to("/")
 
     select = ui.select(tenants, value=str(viewer.info.tenant_id), on_change=switch)
-    select.props(f'dense options-dense borderless dark aria-label="{_("Tenant")}"').classes("w-48")
+    labelled(select.props('dense options-dense borderless dark'), _("Tenant")).classes("w-48")
 
 
 def _search_box(viewer: Viewer) -> None:
@@ -131,7 +132,8 @@ def _search_box(viewer: Viewer) -> None:
             results.close()
 
     box = ui.input(placeholder=_("Search people (Ctrl+K)"), on_change=search).props(
-        f'dense standout dark clearable debounce=250 aria-label="{_("Search")}"').classes("w-72")
+        "dense standout dark clearable debounce=250").classes("w-72")
+    labelled(box, _("Search"))
     with box.add_slot("prepend"):
         ui.icon("search")
     results.move(box)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeVar
 
 from nicegui import ui
 
 from domain.errors import DomainError
 from ui.i18n import _, error_text, field_errors
+
+T = TypeVar("T", bound=ui.element)
 
 
 def empty_state(icon: str, title: str, text: str) -> None:
@@ -25,19 +28,31 @@ def show_error(error: DomainError, fields: Mapping[str, ui.element] | None = Non
     shown = False
     for name, element in (fields or {}).items():
         message = per_field.get(name)
-        if hasattr(element, "props"):
-            if message:
-                element.props(f'error error-message="{_escape_attr(message)}"')
-                shown = True
-            else:
-                element.props(remove="error error-message")
+        if message:
+            mark_error(element, message)
+            shown = True
+        else:
+            _unmark(element)
     ui.notify(error_text(error) if not shown else _("Please correct the highlighted fields."), type="negative",
               position="top")
 
 
+def mark_error(element: ui.element, message: str) -> None:
+    """Show `message` under the field (Quasar's error slot; text, never HTML)."""
+    element.props["error"] = True
+    element.props["error-message"] = message
+    element.update()
+
+
 def clear_errors(fields: Mapping[str, ui.element]) -> None:
     for element in fields.values():
-        element.props(remove="error error-message")
+        _unmark(element)
+
+
+def _unmark(element: ui.element) -> None:
+    element.props.pop("error", None)
+    element.props.pop("error-message", None)
+    element.update()
 
 
 def forbidden() -> None:
@@ -45,5 +60,9 @@ def forbidden() -> None:
                 _("Ask an administrator of this tenant for the permission you need."))
 
 
-def _escape_attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;")
+
+def labelled(element: T, text: str) -> T:
+    """Give `element` an accessible name (set as a prop value: no attribute parsing, no escaping issues)."""
+    element.props["aria-label"] = text
+    element.update()
+    return element

@@ -13,14 +13,15 @@ from storage import db
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Overview:
-    members: int
-    active_members: int
-    vendors: int
-    roles: int
+    members: int | None
+    active_members: int | None
+    vendors: int | None
+    roles: int | None
 
 
 def tenant_overview(ctx: Ctx) -> Overview:
-    """Tenant-wide counts; anyone signed in to the tenant may see them (no names)."""
+    """Tenant-wide counts, each only for those allowed to see what it counts
+    (`user:read` for members and roles, `vendor:read` for vendors); None otherwise."""
     with db.tenant_session(ctx.tenant_id) as session:
         members = session.scalar(select(func.count()).select_from(Membership)
                                  .where(Membership.tenant_id == ctx.tenant_id)) or 0
@@ -28,4 +29,6 @@ def tenant_overview(ctx: Ctx) -> Overview:
                                 .where(Membership.tenant_id == ctx.tenant_id, Membership.status == "active")) or 0
         vendors = session.scalar(select(func.count()).select_from(Vendor).where(Vendor.tenant_id == ctx.tenant_id)) or 0
         roles = session.scalar(select(func.count()).select_from(Role).where(Role.tenant_id == ctx.tenant_id)) or 0
-    return Overview(members=members, active_members=active, vendors=vendors, roles=roles)
+    people = ctx.can("user:read")
+    return Overview(members=members if people else None, active_members=active if people else None,
+                    vendors=vendors if ctx.can("vendor:read") else None, roles=roles if people else None)

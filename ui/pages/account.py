@@ -10,7 +10,7 @@ from domain.iam import users
 from ui.i18n import LANGUAGE_NAMES, _
 from ui.session import viewer_or_redirect
 from ui.shell import frame
-from ui.widgets import clear_errors, show_error
+from ui.widgets import clear_errors, mark_error, show_error
 
 
 def create() -> None:
@@ -36,7 +36,7 @@ def create() -> None:
                 async def change() -> None:
                     clear_errors(fields)
                     if new.value != repeat.value:
-                        repeat.props(f'error error-message="{_("The two new passwords differ.")}"')
+                        mark_error(repeat, _("The two new passwords differ."))
                         return
                     try:
                         await run.io_bound(users.change_own_password, viewer.ctx, current=current.value or "",

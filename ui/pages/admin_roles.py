@@ -11,7 +11,7 @@ from domain.iam import roles as roles_uc
 from domain.iam.permissions import LOCKED_ROLE_KEYS, PERMISSIONS
 from ui.i18n import _
 from ui.session import Viewer
-from ui.widgets import clear_errors, show_error
+from ui.widgets import clear_errors, labelled, show_error
 
 
 async def build(viewer: Viewer) -> None:
@@ -33,7 +33,8 @@ class RoleAdmin:
             {"name": "members", "label": _("People"), "field": "members", "align": "right"},
         ]
         self.table = ui.table(columns=columns, rows=[], row_key="id").props(
-            f'dense flat bordered wrap-cells aria-label="{_("Roles")}"').classes("w-full max-w-5xl")
+            "dense flat bordered wrap-cells").classes("w-full max-w-5xl")
+        labelled(self.table, _("Roles"))
         self.table.on("rowClick", lambda e: self.edit(UUID(e.args[1]["id"])))
         await self.reload()
 

@@ -11,7 +11,7 @@ from domain.errors import DomainError
 from domain.iam import tenants
 from ui.i18n import LANGUAGE_NAMES, _, fmt_datetime
 from ui.session import Viewer
-from ui.widgets import clear_errors, show_error
+from ui.widgets import clear_errors, labelled, show_error
 
 TIMEZONES = sorted(available_timezones())
 
@@ -59,7 +59,8 @@ class TenantAdmin:
             {"name": "created", "label": _("Created"), "field": "created", "align": "left"},
         ]
         self.table = ui.table(columns=columns, rows=[], row_key="id").props(
-            f'dense flat bordered aria-label="{_("Tenants")}"').classes("w-full max-w-4xl")
+            "dense flat bordered").classes("w-full max-w-4xl")
+        labelled(self.table, _("Tenants"))
         self.table.on("rowClick", lambda e: self.toggle(e.args[1]))
         await self.reload()
 
@@ -144,8 +145,9 @@ class _CalendarEditor:
                 spans = weekly.get(day) or []
                 start, end = (spans[0] if spans else ["08:00", "18:00"])
                 works = ui.checkbox(label, value=bool(spans))
-                start_in = ui.input(_("From"), value=start).props(f'dense type=time aria-label="{label} {_("From")}"')
-                end_in = ui.input(_("To"), value=end).props(f'dense type=time aria-label="{label} {_("To")}"')
+                start_in = labelled(ui.input(_("From"), value=start).props("dense type=time"),
+                                    _("{day}: from", day=label))
+                end_in = labelled(ui.input(_("To"), value=end).props("dense type=time"), _("{day}: to", day=label))
                 start_in.bind_enabled_from(works, "value")
                 end_in.bind_enabled_from(works, "value")
                 self.rows[day] = (works, start_in, end_in)

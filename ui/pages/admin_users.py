@@ -11,7 +11,7 @@ from domain.iam import roles as roles_uc
 from domain.iam import users, vendors
 from ui.i18n import _
 from ui.session import Viewer
-from ui.widgets import clear_errors, show_error
+from ui.widgets import clear_errors, labelled, show_error
 
 
 async def build(viewer: Viewer) -> None:
@@ -36,7 +36,8 @@ class UserAdmin:
             {"name": "status", "label": _("Status"), "field": "status", "sortable": True, "align": "left"},
         ]
         self.table = ui.table(columns=columns, rows=[], row_key="id", pagination=25).props(
-            f'dense flat bordered aria-label="{_("Users")}"').classes("w-full max-w-5xl")
+            "dense flat bordered").classes("w-full max-w-5xl")
+        labelled(self.table, _("Users"))
         self.table.on("rowClick", lambda e: self.edit(UUID(e.args[1]["id"])))
         await self.reload()
 

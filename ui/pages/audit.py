@@ -13,7 +13,7 @@ from domain.audit.service import AuditFilter, distinct_values, export_csv, list_
 from ui.i18n import _, fmt_datetime, fmt_number
 from ui.session import Viewer, viewer_or_redirect
 from ui.shell import frame
-from ui.widgets import forbidden
+from ui.widgets import forbidden, labelled
 
 PAGE = 50
 
@@ -59,7 +59,8 @@ class AuditView:
             {"name": "ip", "label": _("Address"), "field": "ip", "align": "left"},
         ]
         self.table = ui.table(columns=columns, rows=[], row_key="seq", pagination=0).props(
-            f'dense flat bordered hide-bottom aria-label="{_("Audit events")}"').classes("w-full")
+            "dense flat bordered hide-bottom").classes("w-full")
+        labelled(self.table, _("Audit events"))
         with ui.row().classes("items-center gap-2"):
             self.prev = ui.button(_("Previous"), icon="chevron_left", on_click=self.previous_page).props("flat dense")
             self.position = ui.label("")

@@ -25,9 +25,11 @@ def create() -> None:
         with frame(viewer, _("Dashboard"), active="/"):
             ui.label(_("Welcome, {name}. You work in {tenant} as {roles}.", name=viewer.info.name,
                        tenant=viewer.info.tenant.name, roles=", ".join(sorted(viewer.ctx.roles)) or "—"))
+            cards = [(label, value) for label, value in (
+                (_("Active members"), overview.active_members), (_("Vendors"), overview.vendors),
+                (_("Roles"), overview.roles)) if value is not None]
             with ui.row().classes("gap-3"):
-                for label, value in ((_("Active members"), overview.active_members),
-                                     (_("Vendors"), overview.vendors), (_("Roles"), overview.roles)):
+                for label, value in cards:
                     with ui.card().classes("min-w-40").props('role="group"'):
                         ui.label(label).classes("text-caption text-grey-7")
                         ui.label(fmt_number(value)).classes("text-h5")

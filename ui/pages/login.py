@@ -10,6 +10,7 @@ from domain.iam import auth
 from domain.ops import metrics
 from ui.i18n import LANGUAGE_NAMES, _, apply_page_language, error_text
 from ui.session import TOKEN, client_ip
+from ui.widgets import labelled
 
 
 def create() -> None:
@@ -26,9 +27,9 @@ def create() -> None:
             with ui.row().classes("w-full items-center"):
                 ui.label(_("Sign in to Baton")).classes("text-h6").props('role="heading" aria-level="1"')
                 ui.space()
-                ui.select(LANGUAGE_NAMES, value=app.storage.user.get("locale") or "en",
-                          on_change=lambda e: _set_locale(e.value)).props(
-                    f'dense options-dense borderless aria-label="{_("Language")}"')
+                labelled(ui.select(LANGUAGE_NAMES, value=app.storage.user.get("locale") or "en",
+                                   on_change=lambda e: _set_locale(e.value)).props("dense options-dense borderless"),
+                         _("Language"))
             if flash:
                 ui.label(_(flash, **flash_params)).classes("text-warning").props('role="status"')
             email = ui.input(_("E-mail")).props("autocomplete=username autofocus").classes("w-full")

@@ -13,7 +13,7 @@ from domain.iam.models import Vendor
 from ui.i18n import _
 from ui.session import Viewer, viewer_or_redirect
 from ui.shell import frame
-from ui.widgets import clear_errors, empty_state, forbidden, show_error
+from ui.widgets import clear_errors, empty_state, forbidden, labelled, show_error
 
 
 def status_names() -> dict[str, str]:
@@ -55,7 +55,7 @@ class VendorList:
             "w-full max-w-5xl")
         if self.viewer.can("vendor:manage"):
             self.table.on("rowClick", lambda e: self.edit(UUID(e.args[1]["id"])))
-            self.table.props(f'aria-label="{_("Vendors")}"')
+            labelled(self.table, _("Vendors"))
         self.empty = ui.column().classes("w-full")
         await self.reload()
 
