@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, text
 
-from storage import db, migrate  # noqa: E402
-from storage.postgres import open_database  # noqa: E402
-from storage.settings import Settings  # noqa: E402
+from storage import db, migrate
+from storage.postgres import open_database
+from storage.settings import Settings
 
 READ = """select u.email, m.status from memberships m join users u on u.id = m.user_id
           where m.tenant_id = cast(:t as uuid) order by u.email limit 50"""
@@ -61,7 +61,7 @@ def _seed(owner_url: str, tenants: int, members: int) -> list[str]:
             ids.append(tid)
             conn.execute(text("insert into tenants (id, name, slug) values (cast(:t as uuid), :n, :s)"),
                          {"t": tid, "n": f"Bench {n}", "s": f"bench-{n}-{tid[:6]}"})
-            for m in range(members):
+            for _ in range(members):
                 uid = str(uuid.uuid4())
                 conn.execute(text("insert into users (id, email, name, password_hash) values "
                                   "(cast(:u as uuid), :e, :n, 'x')"), {"u": uid, "e": f"{uid}@b.test", "n": "B"})

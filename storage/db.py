@@ -64,6 +64,12 @@ def set_tenant(session: Session, tenant_id: UUID) -> None:
     session.execute(text("select set_config('app.tenant_id', :t, true)"), {"t": str(tenant_id)})
 
 
+def see_own_memberships(session: Session, user_id: UUID) -> None:
+    """Let the open transaction see `user_id`'s memberships in every tenant (and only
+    those): the `own_memberships` policy. For checks that span a person's tenants."""
+    session.execute(text("select set_config('app.user_id', :u, true)"), {"u": str(user_id)})
+
+
 @contextmanager
 def global_session(*, user_id: UUID | None = None) -> Iterator[Session]:
     """One transaction on the tables that belong to no tenant (users, tenants, sessions).
@@ -73,7 +79,7 @@ def global_session(*, user_id: UUID | None = None) -> Iterator[Session]:
     """
     with _session() as session:
         if user_id is not None:
-            session.execute(text("select set_config('app.user_id', :u, true)"), {"u": str(user_id)})
+            see_own_memberships(session, user_id)
         yield session
 
 

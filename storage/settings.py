@@ -49,8 +49,16 @@ class Settings(BaseSettings):
     # Unset: load the demo tenant into an empty database in development mode only.
     load_demo: bool | None = Field(default=None, validation_alias=AliasChoices("BATON_LOAD_DEMO"))
 
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,  # type: ignore[no-untyped-def,override]
+                                   file_secret_settings):
+        """Only what `from_env` passes in: the environment is read there, injectably."""
+        return (init_settings,)
+
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
+        if not self.database_url:
+            self.database_url = None  # DATABASE_URL="" means unset: the embedded server
         if self.dev_mode is None:
             self.dev_mode = self.database_url is None
         if not self.dev_mode and (self.secret in PLACEHOLDER_SECRETS or len(self.secret) < 32):

@@ -63,3 +63,60 @@ def users_clear_password_change(email: str) -> None:
 
     with db.global_session() as session:
         session.execute(update(User).where(User.email == email).values(must_change_password=False))
+
+
+def add_named_person(bundle: TenantBundle, role: str, *, name: str, email: str | None = None) -> str:
+    """Like `add_person`, with the display name chosen by the test (for searches)."""
+    email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.test"
+    users.add_member(bundle.admin, email=email, name=name, roles=[role], password=PASSWORD)
+    users_clear_password_change(email)
+    return email
+
+
+def new_vendor(bundle: TenantBundle, *, name: str | None = None,
+               trades: tuple[str, ...] = ("electrical",)) -> uuid.UUID:
+    """An active vendor in the tenant, saved by its admin; returns its id."""
+    from domain.iam import vendors
+
+    vendor = vendors.save_vendor(bundle.admin, vendor_id=None, name=name or unique("Vendor "), trades=list(trades),
+                                 status="active")
+    return vendor.id
+
+
+def owner_sql(sql: str, /, **params: object) -> list:  # type: ignore[type-arg]
+    """Run `sql` as the database owner (a superuser in embedded mode: bypasses RLS).
+
+    For checks and set-ups no use case offers (reading the audit table, ageing a session).
+    Needs the `database` fixture (it exports DATABASE_URL, the owner's URL of the test database).
+    """
+    import os
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(os.environ["DATABASE_URL"], poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(text(sql), params)
+            return list(result) if result.returns_rows else []
+    finally:
+        engine.dispose()
+
+
+def audit_actions(tenant_id: uuid.UUID) -> list[str]:
+    """The tenant's audit actions in chain order (read as the owner)."""
+    rows = owner_sql("select action from audit_events where tenant_id = :t order by seq", t=tenant_id)
+    return [r.action for r in rows]
+
+
+def audit_rows(tenant_id: uuid.UUID, action: str) -> list:  # type: ignore[type-arg]
+    """The tenant's audit rows with `action`, in chain order (read as the owner)."""
+    return owner_sql("select * from audit_events where tenant_id = :t and action = :a order by seq",
+                     t=tenant_id, a=action)
+
+
+def table_count(table: str, tenant_id: uuid.UUID | None = None) -> int:
+    """Rows in `table` (of `tenant_id` when given), counted as the owner."""
+    where = " where tenant_id = :t" if tenant_id is not None else ""
+    params = {"t": tenant_id} if tenant_id is not None else {}
+    return int(owner_sql(f"select count(*) as n from {table}{where}", **params)[0].n)

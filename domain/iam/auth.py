@@ -78,9 +78,14 @@ def login(*, email: str, password: str, ip: str) -> tuple[str, SessionInfo]:
     """
     email = email.strip().lower()
     now = datetime.now(UTC)
-    _refuse_if_throttled(email, ip, now)
     with db.global_session() as session:
         user = session.scalars(select(User).where(User.email == email)).first()
+    try:
+        _refuse_if_throttled(email, ip, now)
+    except LoginThrottled:
+        # audited, but not counted as another failure: the lock-out does not grow while refused
+        _record_failure(email, ip, user, reason="throttled", count=False)
+        raise
     ok = verify_password(password, user.password_hash if user else None)
     if user is None or not ok:
         _record_failure(email, ip, user, reason="bad_credentials")
@@ -250,12 +255,13 @@ def _refuse_if_throttled(email: str, ip: str, now: datetime) -> None:
             )
 
 
-def _record_failure(email: str, ip: str, user: User | None, *, reason: str) -> None:
+def _record_failure(email: str, ip: str, user: User | None, *, reason: str, count: bool = True) -> None:
     """One failed attempt: a throttle row, and an audit event in each of the user's tenants
     (in the platform tenant for an unknown e-mail), committed together."""
     tenant_ids = [t.id for t in _tenants_of(user, include_inactive=True)] if user else []
     with db.global_session() as session:
-        session.add(LoginAttempt(email=email, ip=ip, succeeded=False))
+        if count:
+            session.add(LoginAttempt(email=email, ip=ip, succeeded=False))
         for tenant_id in tenant_ids or [PLATFORM_TENANT_ID]:
             db.set_tenant(session, tenant_id)
             ctx = Ctx(tenant_id=tenant_id, user_id=user.id if user else None, actor_label=email, ip=ip)

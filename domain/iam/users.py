@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from sqlalchemy import func, or_, select, update
+from sqlmodel import Session
 
 from domain.audit.service import record
 from domain.context import Ctx
-from domain.errors import N_, Conflict, InvalidCredentials, NotFound, ValidationFailed
+from domain.errors import N_, Conflict, InvalidCredentials, NotFound, PermissionDenied, ValidationFailed
 from domain.iam import validation as v
 from domain.iam.access import member_roles, membership_of, roles_by_key
 from domain.iam.models import Membership, MembershipRole, User, UserSession, Vendor
@@ -129,7 +130,11 @@ def update_member(ctx: Ctx, *, user_id: UUID, name: str, roles: list[str], statu
             record(session, ctx, action="membership.update", entity_type="membership", entity_id=membership.id,
                    before=before, after=after)
         user = session.scalars(select(User).where(User.id == user_id).with_for_update()).one()
+        if (user.kind == "vendor") != (vendor_id is not None):
+            raise ValidationFailed({"vendor": N_("Staff and vendor accounts must stay separate: a vendor user keeps "
+                                                 "a vendor, a staff member cannot be given one.")})
         if user.name != name:
+            _require_sole_tenant(session, ctx, user)
             record(session, ctx, action="user.update", entity_type="user", entity_id=user_id,
                    before={"name": user.name}, after={"name": name})
             user.name = name
@@ -145,6 +150,8 @@ def reset_password(ctx: Ctx, *, user_id: UUID) -> str:
     _member(ctx, user_id)  # raises NotFound for non-members
     temporary = generate_password()
     with db.tenant_session(ctx.tenant_id) as session:
+        user = session.scalars(select(User).where(User.id == user_id).with_for_update()).one()
+        _require_sole_tenant(session, ctx, user)
         session.execute(update(User).where(User.id == user_id).values(
             password_hash=hash_password(temporary), must_change_password=True, password_changed_at=func.now()))
         session.execute(update(UserSession).where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
@@ -153,8 +160,9 @@ def reset_password(ctx: Ctx, *, user_id: UUID) -> str:
     return temporary
 
 
-def change_own_password(ctx: Ctx, *, current: str, new: str) -> None:
-    """Change the acting user's password after checking the current one."""
+def change_own_password(ctx: Ctx, *, current: str, new: str, keep_session_id: UUID | None = None) -> None:
+    """Change the acting user's password after checking the current one; every other
+    session of the user ends (all but `keep_session_id`, the one making the change)."""
     assert ctx.user_id is not None
     with db.tenant_session(ctx.tenant_id) as session:
         user = session.scalars(select(User).where(User.id == ctx.user_id).with_for_update()).one()
@@ -165,6 +173,8 @@ def change_own_password(ctx: Ctx, *, current: str, new: str) -> None:
         check_policy(new, email=user.email, field="new")
         user.password_hash, user.must_change_password = hash_password(new), False
         session.execute(update(User).where(User.id == user.id).values(password_changed_at=func.now()))
+        session.execute(update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None),
+                                                  UserSession.id != keep_session_id).values(ended_at=func.now()))
         record(session, ctx, action="user.password_change", entity_type="user", entity_id=ctx.user_id)
 
 
@@ -186,6 +196,20 @@ def search_members(ctx: Ctx, query: str, *, limit: int = 8) -> list[Member]:
     if len(query.strip()) < 2 or not ctx.can("user:read"):
         return []
     return list_members(ctx, search=query, limit=limit)
+
+
+def _require_sole_tenant(session: Session, ctx: Ctx, user: User) -> None:
+    """A tenant admin may change a person's account (password, name) only when that
+    person belongs to no other tenant and is no platform administrator: the account is
+    shared by every tenant the person works in."""
+    if ctx.is_platform_admin:
+        return
+    db.see_own_memberships(session, user.id)
+    elsewhere = session.scalar(select(func.count()).select_from(Membership).where(
+        Membership.user_id == user.id, Membership.tenant_id != ctx.tenant_id)) or 0
+    if elsewhere or user.is_platform_admin:
+        raise PermissionDenied(N_("{name} also works in other organisations; only they or a platform "
+                                  "administrator can change their account."), name=user.name)
 
 
 def _check_roles(ctx: Ctx, roles: list[str], vendor_id: UUID | None) -> list[str]:

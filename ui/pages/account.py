@@ -39,8 +39,9 @@ def create() -> None:
                         mark_error(repeat, _("The two new passwords differ."))
                         return
                     try:
-                        await run.io_bound(users.change_own_password, viewer.ctx, current=current.value or "",
-                                           new=new.value or "")
+                        await run.io_bound(lambda: users.change_own_password(
+                            viewer.ctx, current=current.value or "", new=new.value or "",
+                            keep_session_id=viewer.info.session_id))
                     except DomainError as exc:
                         show_error(exc, {"current": current, "new": new})
                         return
