@@ -65,7 +65,14 @@ def _run_tests(args: list[str]) -> int:
             print("The browser tests need Debian's Chromium at /usr/bin/chromium. Install it with\n"
                   "    sudo apt-get install -y chromium\nand run the tests again.", file=sys.stderr)
             return 2
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PYTEST_CURRENT_TEST"}}
+    # The suite starts its own database; the developer's configuration must not leak into it.
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "PYTEST_CURRENT_TEST"}
+           and (not k.startswith("BATON_") or k == "BATON_TEST_DATABASE_URL")}
+    lint = subprocess.run([str(VENV / "bin" / "ruff"), "check", "."], cwd=ROOT, env=env)
+    if lint.returncode:
+        print("ruff found problems (above); fix them before the tests run.", file=sys.stderr)
+        return lint.returncode
     return subprocess.run([str(VENV_PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env).returncode
 
 
