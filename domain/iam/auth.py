@@ -123,7 +123,7 @@ def resume(token: str) -> SessionInfo:
         if row.last_seen_at < now - idle:
             row.ended_at = now
             raise_after = SessionExpired(
-                N_("You were signed out after {minutes} minutes without activity."),
+                N_("You were signed out after {minutes} min without activity."),
                 minutes=policy().idle_minutes,
             )
         else:
@@ -251,7 +251,7 @@ def _refuse_if_throttled(email: str, ip: str, now: datetime) -> None:
             unlock = failures[-1] + timedelta(minutes=p.window_minutes)
             minutes = max(1, int((unlock - now).total_seconds() + 59) // 60)
             raise LoginThrottled(
-                N_("Too many failed sign-ins. Try again in {minutes} minutes."), minutes=minutes
+                N_("Too many failed sign-ins. Try again in {minutes} min."), minutes=minutes
             )
 
 

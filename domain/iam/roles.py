@@ -98,7 +98,7 @@ def delete_role(ctx: Ctx, *, role_id: UUID) -> None:
         holders = session.scalar(select(func.count()).select_from(MembershipRole).where(
             MembershipRole.tenant_id == ctx.tenant_id, MembershipRole.role_id == role_id)) or 0
         if holders:
-            raise Conflict(N_("{count} people hold this role; give them another role first."), count=holders)
+            raise Conflict(N_("People holding this role: {count}. Give them another role first."), count=holders)
         record(session, ctx, action="role.delete", entity_type="role", entity_id=role_id,
                before={"key": role.key, "name": role.name})
         session.delete(role)

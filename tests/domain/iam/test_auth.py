@@ -92,7 +92,7 @@ def test_too_many_failures_lock_the_account_even_for_the_right_password(
             auth.login(email=tenant.admin_email, password="wrong-password", ip=_ip())
     with pytest.raises(LoginThrottled) as caught:
         auth.login(email=tenant.admin_email, password=PASSWORD, ip=_ip())
-    assert "minutes" in str(caught.value)
+    assert "min" in str(caught.value)
     assert 1 <= caught.value.params["minutes"] <= strict_policy.window_minutes
 
 

@@ -147,7 +147,7 @@ def test_custom_role_lifecycle(tenant: TenantBundle) -> None:
     assert (change.before["permissions"], change.after["permissions"]) == (["audit:read", "user:read"],
                                                                             ["audit:read"])
     holder = _user_id(add_person(tenant, "auditor"))
-    with pytest.raises(Conflict, match="1 people hold this role"):
+    with pytest.raises(Conflict, match="People holding this role: 1"):
         roles.delete_role(tenant.admin, role_id=role.id)
     users.update_member(tenant.admin, user_id=holder, name="Auditor Person", roles=["viewer"], status="active")
     roles.delete_role(tenant.admin, role_id=role.id)
