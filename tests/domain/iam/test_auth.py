@@ -122,7 +122,7 @@ def test_idle_session_expires(tenant: TenantBundle) -> None:
     assert not auth.is_active(token)
     with pytest.raises(SessionExpired) as caught:
         auth.resume(token)
-    assert "30 minutes" in str(caught.value)
+    assert "30 min without activity" in str(caught.value)
     ended = owner_sql("select ended_at from user_sessions where id = :s", s=info.session_id)[0].ended_at
     assert ended is not None
 
