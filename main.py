@@ -35,7 +35,10 @@ def main(argv: list[str]) -> int:
 
 def _bootstrap(*, extras: str) -> None:
     """Make sure .venv exists with this project's pinned dependencies; re-run inside it."""
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    def digest(extra: str) -> str:
+        return hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extra.encode()).hexdigest()
+
+    wanted = digest(extras)
     stamp = VENV / f".baton-installed{'-' + extras if extras else ''}"
     inside = Path(sys.prefix).resolve() == VENV.resolve()
     if inside and stamp.exists() and stamp.read_text().strip() == wanted:
@@ -50,6 +53,8 @@ def _bootstrap(*, extras: str) -> None:
         subprocess.run([str(VENV_PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q",
                         "-e", target], cwd=ROOT, check=True)
         stamp.write_text(wanted)
+        if extras:  # the extras include the base install: `serve` need not reinstall
+            (VENV / ".baton-installed").write_text(digest(""))
     if not inside:
         os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), str(ROOT / "main.py"), *sys.argv[1:]])
 

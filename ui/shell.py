@@ -50,9 +50,9 @@ def frame(viewer: Viewer, title: str, *, active: str) -> Iterator[None]:
     ui.page_title(f"{title} · Baton")
     ui.query(".nicegui-content").classes("p-0")
     _header(viewer, dark)
-    with ui.left_drawer(value=True, bordered=True).props("width=210 breakpoint=700").classes("p-0") as drawer:
-        labelled(drawer, _("Main navigation"))
-        with ui.list().props("dense").classes("w-full"):
+    with ui.left_drawer(value=True, bordered=True).props("width=210 breakpoint=700").classes("p-0"):
+        with labelled(ui.element("nav"), _("Main navigation")).classes("w-full"), \
+                ui.list().props("dense").classes("w-full"):
             for item in NAV:
                 if item.visible(viewer):
                     _nav_link(item, active == item.path)
@@ -86,9 +86,10 @@ def _header(viewer: Viewer, dark: ui.dark_mode) -> None:
         labelled(theme.props('dense options-dense borderless dark'), _("Theme")).classes("w-28")
         with ui.button(viewer.info.name, icon="account_circle").props("flat dense no-caps color=white"):
             with ui.menu():
-                ui.menu_item(_("Account and password"), on_click=lambda: ui.navigate.to("/account"))
+                ui.menu_item(_("Account and password"), on_click=lambda: ui.navigate.to("/account")).props(
+                    'role="menuitem"')
                 ui.separator()
-                ui.menu_item(_("Sign out"), on_click=_sign_out)
+                ui.menu_item(_("Sign out"), on_click=_sign_out).props('role="menuitem"')
 
 
 def _tenant_switcher(viewer: Viewer) -> None:
@@ -125,7 +126,8 @@ def _search_box(viewer: Viewer) -> None:
             if not found and len(query.strip()) >= 2:
                 ui.menu_item(_("No people match “{query}”.", query=query)).props("disable")
             for member in found:
-                ui.menu_item(f"{member.name} · {member.email}", on_click=lambda m=member: _show_person(m))
+                ui.menu_item(f"{member.name} · {member.email}", on_click=lambda m=member: _show_person(m)).props(
+                    'role="menuitem"')
         if len(query.strip()) >= 2:
             results.open()
         else:

@@ -32,16 +32,31 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, default=str, ensure_ascii=False)
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is at the time of the record (test runners swap it)."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # type: ignore[no-untyped-def]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+
 def configure(level: str = "INFO") -> None:
-    """Send every log record to stderr as JSON (idempotent)."""
+    """Send every log record to stderr as JSON, next to any other handlers (idempotent)."""
     root = logging.getLogger()
     root.setLevel(level)
-    for handler in root.handlers:
-        if isinstance(handler.formatter, JsonFormatter):
-            return
-    handler = logging.StreamHandler(sys.stderr)
+    if any(isinstance(h, _StderrHandler) for h in root.handlers):
+        return
+    for handler in list(root.handlers):
+        if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler) \
+                and getattr(handler, "stream", None) in (sys.stderr, sys.stdout):
+            root.removeHandler(handler)  # plain-text console handlers would print each record twice
+    handler = _StderrHandler()
     handler.setFormatter(JsonFormatter())
-    root.handlers = [handler]
+    root.addHandler(handler)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True

@@ -11,9 +11,8 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +27,33 @@ CHROMIUM_CANDIDATES = (Path("/usr/lib/chromium/chromium"), Path("/usr/bin/chromi
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 STARTUP_TIMEOUT_S = 60.0
-# Quasar's select, dialogs and socket round-trips: generous, but far below pytest's patience.
-expect.set_options(timeout=10_000)
+TIMEOUT_MS = 10_000  # Quasar menus, dialogs and socket round-trips; Argon2 on sign-in
+SERVER_LOG = pytest.StashKey[Path]()
+LOG_TAIL_LINES = 80
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last, whatever the order of the command line.
+
+    pytest-playwright's session-scoped sync API keeps an event loop running in the main
+    thread until the run ends; any async test after it (the `User` tests in tests/ui)
+    fails with "Runner.run() cannot be called from a running event loop".
+    """
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    """Attach the end of the server's stderr to every failed browser test."""
+    report = yield
+    log = item.config.stash.get(SERVER_LOG, None)
+    if report.failed and item.get_closest_marker("e2e") and log is not None and log.exists():
+        lines = log.read_text("utf-8", "replace").splitlines()[-LOG_TAIL_LINES:]
+        report.sections.append(("Baton server stderr (last lines)", "\n".join(lines)))
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -40,21 +64,24 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture(scope="session")
-def server(urls: DatabaseUrls, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(urls: DatabaseUrls, tmp_path_factory: pytest.TempPathFactory,
+           pytestconfig: pytest.Config) -> Iterator[str]:
     """`main.py serve` on a free port against the test database; yields its base URL."""
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+    work = tmp_path_factory.mktemp("server")
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}  # else NiceGUI thinks it is a test
     env["BATON_LOGIN_IP_MAX_FAILURES"] = "1000"  # every browser sign-in comes from 127.0.0.1
-    env["NICEGUI_STORAGE_PATH"] = str(tmp_path_factory.mktemp("nicegui-storage"))  # not the developer's .nicegui/
+    env["NICEGUI_STORAGE_PATH"] = str(work / "nicegui")  # not the developer's .nicegui/
     env["PYTHONUNBUFFERED"] = "1"
-    stdout = tempfile.TemporaryFile()
-    stderr = tempfile.TemporaryFile()
-    process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "python"), "main.py", "serve", "--port", str(port), "--no-scheduler"],
-        cwd=ROOT, env=env, stdout=stdout, stderr=stderr)
+    out_path, err_path = work / "stdout.log", work / "stderr.log"
+    pytestconfig.stash[SERVER_LOG] = err_path
+    with out_path.open("wb") as stdout, err_path.open("wb") as stderr:
+        process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "python"), "main.py", "serve", "--port", str(port), "--no-scheduler"],
+            cwd=ROOT, env=env, stdout=stdout, stderr=stderr)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_healthy(base, process, stdout, stderr)
+        _wait_until_healthy(base, process, out_path, err_path)
         yield base
     finally:
         process.terminate()
@@ -64,15 +91,24 @@ def server(urls: DatabaseUrls, tmp_path_factory: pytest.TempPathFactory) -> Iter
             process.kill()
             process.wait()
         if process.returncode not in (0, -15):
-            print(f"The Baton server exited with {process.returncode}:\n{_read(stderr)}", file=sys.stderr)
-        stdout.close()
-        stderr.close()
+            print(f"The Baton server exited with {process.returncode}; stderr:\n{_read(err_path)}", file=sys.stderr)
+
+
+@pytest.fixture(scope="session")
+def base_url(server: str) -> str:
+    """The server's address, so `page.goto("/login")` works.
+
+    Overriding pytest-playwright's own `base_url` also avoids its fixture defined as an
+    instance method, whose PytestRemovedIn10Warning the filter in pyproject.toml misses
+    (the warning names `base_url` on its second line and `.` stops at the newline).
+    """
+    return server
 
 
 @pytest.fixture
 def page(page: Page) -> Page:
-    """pytest-playwright's page, with a default timeout that suits a server doing Argon2 hashes."""
-    page.set_default_timeout(10_000)
+    """pytest-playwright's page (a fresh browser context per test), with the suite's timeout."""
+    page.set_default_timeout(TIMEOUT_MS)
     return page
 
 
@@ -82,13 +118,13 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_until_healthy(base: str, process: subprocess.Popen[bytes], stdout: Any, stderr: Any) -> None:
+def _wait_until_healthy(base: str, process: subprocess.Popen[bytes], out_path: Path, err_path: Path) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     last_error = ""
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"The Baton server exited with {process.returncode} before answering /healthz.\n"
-                        f"stdout:\n{_read(stdout)}\nstderr:\n{_read(stderr)}", pytrace=False)
+                        f"stdout:\n{_read(out_path)}\nstderr:\n{_read(err_path)}", pytrace=False)
         try:
             response = httpx.get(f"{base}/healthz", timeout=2)
             if response.status_code == 200:
@@ -100,9 +136,8 @@ def _wait_until_healthy(base: str, process: subprocess.Popen[bytes], stdout: Any
     process.kill()
     process.wait()
     pytest.fail(f"The Baton server did not answer /healthz within {STARTUP_TIMEOUT_S:.0f} s ({last_error}).\n"
-                f"stdout:\n{_read(stdout)}\nstderr:\n{_read(stderr)}", pytrace=False)
+                f"stdout:\n{_read(out_path)}\nstderr:\n{_read(err_path)}", pytrace=False)
 
 
-def _read(stream: Any) -> str:
-    stream.seek(0)
-    return bytes(stream.read()).decode("utf-8", "replace")
+def _read(path: Path) -> str:
+    return path.read_text("utf-8", "replace") if path.exists() else ""
