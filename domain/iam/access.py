@@ -37,3 +37,19 @@ def membership_of(session: Session, tenant_id: UUID, user_id: UUID) -> Membershi
 
 def roles_by_key(session: Session, tenant_id: UUID) -> dict[str, Role]:
     return {r.key: r for r in session.scalars(select(Role).where(Role.tenant_id == tenant_id)).all()}
+
+
+def roles_of_members(session: Session, tenant_id: UUID, membership_ids: list[UUID]) -> dict[UUID, tuple[str, ...]]:
+    """Role keys per membership, in one query (for lists of members)."""
+    if not membership_ids:
+        return {}
+    found: dict[UUID, list[str]] = {}
+    stmt = (
+        select(MembershipRole.membership_id, Role.key)
+        .join(Role, (MembershipRole.role_id == Role.id) & (MembershipRole.tenant_id == Role.tenant_id))
+        .where(MembershipRole.tenant_id == tenant_id, MembershipRole.membership_id.in_(membership_ids))
+        .order_by(Role.key)
+    )
+    for membership_id, key in session.execute(stmt):
+        found.setdefault(membership_id, []).append(key)
+    return {k: tuple(v) for k, v in found.items()}

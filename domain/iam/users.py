@@ -12,7 +12,7 @@ from domain.audit.service import record
 from domain.context import Ctx
 from domain.errors import N_, Conflict, InvalidCredentials, NotFound, PermissionDenied, ValidationFailed
 from domain.iam import validation as v
-from domain.iam.access import member_roles, membership_of, roles_by_key
+from domain.iam.access import member_roles, membership_of, roles_by_key, roles_of_members
 from domain.iam.models import Membership, MembershipRole, User, UserSession, Vendor
 from domain.iam.passwords import check_policy, generate_password, hash_password, verify_password
 from storage import db
@@ -47,10 +47,10 @@ def list_members(ctx: Ctx, *, search: str = "", limit: int = 200) -> list[Member
             pattern = f"%{search.strip()}%"
             stmt = stmt.where(or_(User.name.ilike(pattern), User.email.ilike(pattern)))
         rows = session.execute(stmt).all()
+        roles = roles_of_members(session, ctx.tenant_id, [m.id for m, _u, _v in rows])
         return [
             Member(user_id=u.id, membership_id=m.id, email=u.email, name=u.name, kind=u.kind, status=m.status,
-                   roles=tuple(r.key for r in member_roles(session, ctx.tenant_id, m.id)),
-                   vendor_id=m.vendor_id, vendor_name=vendor_name)
+                   roles=roles.get(m.id, ()), vendor_id=m.vendor_id, vendor_name=vendor_name)
             for m, u, vendor_name in rows
         ]
 

@@ -36,8 +36,20 @@ def create() -> None:
             with ui.tabs(value=selected).props("dense align=left no-caps") as tabs:
                 for key, label, _build in sections:
                     ui.tab(key, label)
-            with ui.tab_panels(tabs, value=selected).classes("w-full").props("keep-alive"):
-                for key, _label, build in sections:
-                    with ui.tab_panel(key).classes("p-0 pt-2"):
-                        await build(viewer)
+            panels: dict[str, ui.tab_panel] = {}
+            built: set[str] = set()
+            builders = {key: build for key, _label, build in sections}
+
+            async def show(key: str) -> None:
+                """Build a section the first time it is opened (each one queries the database)."""
+                if key in built:
+                    return
+                built.add(key)
+                with panels[key]:
+                    await builders[key](viewer)
+
+            with ui.tab_panels(tabs, value=selected, on_change=lambda e: show(e.value)).classes("w-full"):
+                for key, _label, _build in sections:
+                    panels[key] = ui.tab_panel(key).classes("p-0 pt-2")
+            await show(selected)
         return None

@@ -1,0 +1,95 @@
+"""Audit page, tenant switcher and tenant creation, through NiceGUI's simulated `User`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+
+from nicegui import ui
+from nicegui.testing import User
+
+from domain.iam import platform, tenants, users
+from storage.postgres import DatabaseUrls
+from tests import factories
+from tests.ui.test_shell_user import SLOW, sign_in, wait_for_navigation
+
+
+def only(user: User, kind: type, predicate=lambda element: True):  # type: ignore[no-untyped-def]
+    found = [e for e in user.find(kind=kind).elements if predicate(e)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+async def test_audit_page_lists_filters_and_exports(database: DatabaseUrls, user: User) -> None:
+    bundle = factories.new_tenant()
+    factories.add_person(bundle, "viewer", email=f"audited-{uuid.uuid4().hex[:6]}@example.test")
+    await sign_in(user, bundle.admin_email)
+    await wait_for_navigation(user)
+    await user.open("/audit")
+    await user.should_see("Export CSV", retries=SLOW)
+    table = only(user, ui.table)
+    assert "membership.create" in {row["action"] for row in table.rows}
+
+    user.find(kind=ui.input, content="Actor").type("nobody-like-this")
+    await user.should_see("0–0 of 0", retries=SLOW)
+    assert table.rows == []
+
+    user.find(kind=ui.input, content="Actor").clear()
+    action = only(user, ui.select, lambda s: "membership.create" in s.options)
+    action.value = "membership.create"
+    await user.should_see("1–", retries=SLOW)
+    assert {row["action"] for row in table.rows} == {"membership.create"}
+
+    user.find(kind=ui.button, content="Export CSV").click()
+    response = await user.download.next(timeout=5)
+    lines = list(csv.reader(io.StringIO(response.text)))
+    assert lines[0][:4] == ["seq", "created_at", "actor", "action"]
+    assert {line[3] for line in lines[1:]} == {"membership.create"}
+
+
+async def test_a_viewer_cannot_open_the_audit_page(database: DatabaseUrls, user: User) -> None:
+    bundle = factories.new_tenant()
+    await sign_in(user, factories.add_person(bundle, "viewer"))
+    await wait_for_navigation(user)
+    await user.open("/audit")
+    await user.should_see("You do not have access to this page.", retries=SLOW)
+    await user.should_not_see("Export CSV")
+
+
+async def test_tenant_switcher_moves_to_another_tenant(database: DatabaseUrls, user: User) -> None:
+    home = factories.new_tenant(name=f"Home {uuid.uuid4().hex[:6]}")
+    other = factories.new_tenant(name=f"Other {uuid.uuid4().hex[:6]}")
+    users.add_member(other.admin, email=home.admin_email, name="Test Admin", roles=["viewer"])
+    await sign_in(user, home.admin_email)
+    await wait_for_navigation(user)
+    await user.should_see(f"You work in {home.admin and tenants.get_tenant(home.admin).name}", retries=SLOW)
+    switcher = only(user, ui.select, lambda s: str(other.tenant_id) in s.options)
+    switcher.value = str(other.tenant_id)
+    await user.should_see(f"You work in {tenants.get_tenant(other.admin).name} as viewer", retries=SLOW)
+
+
+async def test_platform_admin_creates_a_tenant_and_bad_input_creates_nothing(
+        database: DatabaseUrls, user: User) -> None:
+    email = f"platform-{uuid.uuid4().hex[:8]}@example.test"
+    platform.ensure_platform_admin(email=email, name="Pat Platform", password=factories.PASSWORD)
+    await sign_in(user, email)
+    await wait_for_navigation(user)
+    await user.open("/admin?tab=tenants")
+    user.find(kind=ui.button, content="New tenant").click()
+    await user.should_see("Create tenant", retries=SLOW)
+    slug = f"made-{uuid.uuid4().hex[:6]}"
+    user.find(kind=ui.input, content="Tenant name").type("Made In Test")
+    user.find(kind=ui.input, content="Address name").type("Not A Slug!")
+    user.find(kind=ui.input, content="First administrator's e-mail").type(f"first-{slug}@example.test")
+    user.find(kind=ui.input, content="First administrator's name").type("First Admin")
+    user.find(kind=ui.input, content="First administrator's password").type(factories.PASSWORD)
+    user.find(kind=ui.button, content="Create tenant").click()
+    await user.should_see("Please correct the highlighted fields.", retries=SLOW)
+    assert slug not in {t.slug for t in tenants.list_tenants(factories.platform_admin())}
+
+    user.find(kind=ui.input, content="Address name").clear().type(slug)
+    user.find(kind=ui.button, content="Create tenant").click()
+    await user.should_see("Tenant created.", retries=SLOW)
+    assert slug in {row["slug"] for row in only(user, ui.table).rows}
+    assert slug in {t.slug for t in tenants.list_tenants(factories.platform_admin())}
