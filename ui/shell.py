@@ -75,7 +75,8 @@ def _header(viewer: Viewer, dark: ui.dark_mode) -> None:
     with ui.header(bordered=True).classes("items-center gap-3 py-1 px-3").props("dense"):
         ui.label("Baton").classes("text-subtitle1 text-weight-bold")
         _tenant_switcher(viewer)
-        _search_box(viewer)
+        if viewer.can("user:read"):
+            _search_box(viewer)
         ui.space()
         language = ui.select(LANGUAGE_NAMES, value=app.storage.user.get("locale") or "en",
                              on_change=lambda e: _set_locale(viewer, e.value))

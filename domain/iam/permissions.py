@@ -11,7 +11,7 @@ PERMISSIONS: dict[str, str] = {
     "user:manage": N_("Invite users, change their roles, disable them, reset passwords"),
     "role:manage": N_("Create and edit roles and their permissions"),
     "vendor:read": N_("See vendors"),
-    "vendor:manage": N_("Create and edit vendors and vendor users"),
+    "vendor:manage": N_("Create and edit vendors"),
     "audit:read": N_("Read and export the audit trail"),
     "workflow:design": N_("Design and publish workflows"),
     "request:read": N_("See requests"),
