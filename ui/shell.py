@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from fastapi.responses import RedirectResponse
 from nicegui import app, run, ui
 
 from domain.errors import N_, DomainError
 from domain.iam import auth, users
 from ui.i18n import LANGUAGE_NAMES, _, apply_page_language, error_text
-from ui.session import TOKEN, Viewer, check_still_signed_in, client_ip
-from ui.widgets import labelled
+from ui.session import TOKEN, Viewer, check_still_signed_in, client_ip, viewer_or_redirect
+from ui.widgets import forbidden, labelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,36 @@ NAV = (
 )
 
 THEMES = {"light": False, "dark": True, "auto": None}
+
+
+PageBuilder = Callable[[Viewer], Awaitable[None]]
+
+
+def console_page(path: str, title: str, *, allowed: Callable[[Viewer], bool] | None = None,
+                 allow_password_change: bool = False) -> Callable[[PageBuilder], PageBuilder]:
+    """Register a signed-in page: session check, frame, and access check in one place.
+
+    `title` is a msgid. Access defaults to the navigation entry's rule for `path`, so a
+    page is reachable exactly when its link is shown; refused people see why.
+    """
+    rule = allowed or next((item.visible for item in NAV if item.path == path), lambda v: True)
+
+    def register(build: PageBuilder) -> PageBuilder:
+        @ui.page(path)
+        async def page() -> RedirectResponse | None:
+            viewer = await viewer_or_redirect(allow_password_change=allow_password_change)
+            if isinstance(viewer, RedirectResponse):
+                return viewer
+            with frame(viewer, _(title), active=path):
+                if rule(viewer):
+                    await build(viewer)
+                else:
+                    forbidden()
+            return None
+
+        return build
+
+    return register
 
 
 @contextmanager

@@ -2,67 +2,61 @@
 
 from __future__ import annotations
 
-from fastapi.responses import RedirectResponse
 from nicegui import app, run, ui
 
-from domain.errors import DomainError
+from domain.errors import N_, DomainError
 from domain.iam import users
 from ui.i18n import LANGUAGE_NAMES, _
-from ui.session import viewer_or_redirect
-from ui.shell import frame
+from ui.session import Viewer
+from ui.shell import console_page
 from ui.widgets import clear_errors, mark_error, show_error
 
 
 def create() -> None:
-    @ui.page("/account")
-    async def account() -> RedirectResponse | None:
-        viewer = await viewer_or_redirect(allow_password_change=True)
-        if isinstance(viewer, RedirectResponse):
-            return viewer
-        with frame(viewer, _("Account and password"), active="/account"):
-            if viewer.info.must_change_password:
-                ui.label(_("Choose a new password before you continue.")).classes("text-warning").props(
-                    'role="alert"')
-            with ui.card().classes("w-full max-w-md gap-2"):
-                ui.label(_("Change password")).classes("text-subtitle1").props('role="heading" aria-level="2"')
-                current = ui.input(_("Current password"), password=True).props(
-                    "autocomplete=current-password").classes("w-full")
-                new = ui.input(_("New password"), password=True).props("autocomplete=new-password").classes(
-                    "w-full")
-                repeat = ui.input(_("Repeat the new password"), password=True).props(
-                    "autocomplete=new-password").classes("w-full")
-                fields = {"current": current, "new": new, "repeat": repeat}
+    @console_page("/account", N_("Account and password"), allowed=lambda viewer: True, allow_password_change=True)
+    async def account(viewer: Viewer) -> None:
+        if viewer.info.must_change_password:
+            ui.label(_("Choose a new password before you continue.")).classes("text-warning").props(
+                'role="alert"')
+        with ui.card().classes("w-full max-w-md gap-2"):
+            ui.label(_("Change password")).classes("text-subtitle1").props('role="heading" aria-level="2"')
+            current = ui.input(_("Current password"), password=True).props(
+                "autocomplete=current-password").classes("w-full")
+            new = ui.input(_("New password"), password=True).props("autocomplete=new-password").classes(
+                "w-full")
+            repeat = ui.input(_("Repeat the new password"), password=True).props(
+                "autocomplete=new-password").classes("w-full")
+            fields = {"current": current, "new": new, "repeat": repeat}
 
-                async def change() -> None:
-                    clear_errors(fields)
-                    if new.value != repeat.value:
-                        mark_error(repeat, _("The two new passwords differ."))
-                        return
-                    try:
-                        await run.io_bound(lambda: users.change_own_password(
-                            viewer.ctx, current=current.value or "", new=new.value or "",
-                            keep_session_id=viewer.info.session_id))
-                    except DomainError as exc:
-                        show_error(exc, {"current": current, "new": new})
-                        return
-                    for field in fields.values():
-                        field.value = ""
-                    ui.notify(_("Your password was changed."), type="positive")
-                    if viewer.info.must_change_password:
-                        ui.navigate.to("/")
+            async def change() -> None:
+                clear_errors(fields)
+                if new.value != repeat.value:
+                    mark_error(repeat, _("The two new passwords differ."))
+                    return
+                try:
+                    await run.io_bound(lambda: users.change_own_password(
+                        viewer.ctx, current=current.value or "", new=new.value or "",
+                        keep_session_id=viewer.info.session_id))
+                except DomainError as exc:
+                    show_error(exc, {"current": current, "new": new})
+                    return
+                for field in fields.values():
+                    field.value = ""
+                ui.notify(_("Your password was changed."), type="positive")
+                if viewer.info.must_change_password:
+                    ui.navigate.to("/")
 
-                ui.button(_("Change password"), on_click=change)
-            with ui.card().classes("w-full max-w-md gap-2"):
-                ui.label(_("Preferences")).classes("text-subtitle1").props('role="heading" aria-level="2"')
-                ui.label(viewer.info.email).classes("text-caption")
-                ui.select(LANGUAGE_NAMES, label=_("Language"), value=app.storage.user.get("locale") or "en",
-                          on_change=lambda e: _save_locale(viewer, e.value)).classes("w-60")
-        return None
+            ui.button(_("Change password"), on_click=change)
+        with ui.card().classes("w-full max-w-md gap-2"):
+            ui.label(_("Preferences")).classes("text-subtitle1").props('role="heading" aria-level="2"')
+            ui.label(viewer.info.email).classes("text-caption")
+            ui.select(LANGUAGE_NAMES, label=_("Language"), value=app.storage.user.get("locale") or "en",
+                      on_change=lambda e: _save_locale(viewer, e.value)).classes("w-60")
 
 
-async def _save_locale(viewer: object, locale: str) -> None:
+async def _save_locale(viewer: Viewer, locale: str) -> None:
     if locale == app.storage.user.get("locale"):
         return
     app.storage.user["locale"] = locale
-    await run.io_bound(users.set_preferences, viewer.ctx, locale=locale)  # type: ignore[attr-defined]
+    await run.io_bound(users.set_preferences, viewer.ctx, locale=locale)
     ui.navigate.reload()

@@ -2,54 +2,46 @@
 
 from __future__ import annotations
 
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from domain.errors import N_
 from ui.i18n import _
 from ui.pages import admin_roles, admin_tenants, admin_users
-from ui.session import viewer_or_redirect
-from ui.shell import frame
-from ui.widgets import forbidden
+from ui.session import Viewer
+from ui.shell import console_page
 
 
 def create() -> None:
-    @ui.page("/admin")
-    async def admin_page(tab: str = "users") -> RedirectResponse | None:
-        viewer = await viewer_or_redirect()
-        if isinstance(viewer, RedirectResponse):
-            return viewer
-        with frame(viewer, _("Admin"), active="/admin"):
-            sections = []
-            if viewer.can("user:manage"):
-                sections.append(("users", _("Users"), admin_users.build))
-            if viewer.can("role:manage"):
-                sections.append(("roles", _("Roles"), admin_roles.build))
-            if viewer.can("tenant:manage"):
-                sections.append(("tenant", _("Tenant settings"), admin_tenants.build_settings))
-            if viewer.info.is_platform_admin:
-                sections.append(("tenants", _("Tenants"), admin_tenants.build_tenants))
-            if not sections:
-                forbidden()
-                return None
-            names = [key for key, _label, _build in sections]
-            selected = tab if tab in names else names[0]
-            with ui.tabs(value=selected).props("dense align=left no-caps") as tabs:
-                for key, label, _build in sections:
-                    ui.tab(key, label)
-            panels: dict[str, ui.tab_panel] = {}
-            built: set[str] = set()
-            builders = {key: build for key, _label, build in sections}
+    @console_page("/admin", N_("Admin"))
+    async def admin_page(viewer: Viewer) -> None:
+        sections = []
+        if viewer.can("user:manage"):
+            sections.append(("users", _("Users"), admin_users.build))
+        if viewer.can("role:manage"):
+            sections.append(("roles", _("Roles"), admin_roles.build))
+        if viewer.can("tenant:manage"):
+            sections.append(("tenant", _("Tenant settings"), admin_tenants.build_settings))
+        if viewer.info.is_platform_admin:
+            sections.append(("tenants", _("Tenants"), admin_tenants.build_tenants))
+        names = [key for key, _label, _build in sections]
+        requested = ui.context.client.request.query_params.get("tab", "")
+        selected = requested if requested in names else names[0]
+        with ui.tabs(value=selected).props("dense align=left no-caps") as tabs:
+            for key, label, _build in sections:
+                ui.tab(key, label)
+        panels: dict[str, ui.tab_panel] = {}
+        built: set[str] = set()
+        builders = {key: build for key, _label, build in sections}
 
-            async def show(key: str) -> None:
-                """Build a section the first time it is opened (each one queries the database)."""
-                if key in built:
-                    return
-                built.add(key)
-                with panels[key]:
-                    await builders[key](viewer)
+        async def show(key: str) -> None:
+            """Build a section the first time it is opened (each one queries the database)."""
+            if key in built:
+                return
+            built.add(key)
+            with panels[key]:
+                await builders[key](viewer)
 
-            with ui.tab_panels(tabs, value=selected, on_change=lambda e: show(e.value)).classes("w-full"):
-                for key, _label, _build in sections:
-                    panels[key] = ui.tab_panel(key).classes("p-0 pt-2")
-            await show(selected)
-        return None
+        with ui.tab_panels(tabs, value=selected, on_change=lambda e: show(e.value)).classes("w-full"):
+            for key, _label, _build in sections:
+                panels[key] = ui.tab_panel(key).classes("p-0 pt-2")
+        await show(selected)

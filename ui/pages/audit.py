@@ -6,30 +6,22 @@ import json
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from fastapi.responses import RedirectResponse
 from nicegui import run, ui
 
 from domain.audit.service import AuditFilter, distinct_values, export_csv, list_events
+from domain.errors import N_
 from ui.i18n import _, fmt_datetime, fmt_number
-from ui.session import Viewer, viewer_or_redirect
-from ui.shell import frame
-from ui.widgets import forbidden, labelled
+from ui.session import Viewer
+from ui.shell import console_page
+from ui.widgets import labelled
 
 PAGE = 50
 
 
 def create() -> None:
-    @ui.page("/audit")
-    async def audit_page() -> RedirectResponse | None:
-        viewer = await viewer_or_redirect()
-        if isinstance(viewer, RedirectResponse):
-            return viewer
-        with frame(viewer, _("Audit"), active="/audit"):
-            if not viewer.can("audit:read"):
-                forbidden()
-                return None
-            await AuditView(viewer).build()
-        return None
+    @console_page("/audit", N_("Audit"))
+    async def audit_page(viewer: Viewer) -> None:
+        await AuditView(viewer).build()
 
 
 class AuditView:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi.responses import RedirectResponse
-from nicegui import ui
-
 from domain.errors import N_
 from ui.i18n import _
-from ui.session import viewer_or_redirect
-from ui.shell import frame
-from ui.widgets import empty_state, forbidden
+from ui.session import Viewer
+from ui.shell import console_page
+from ui.widgets import empty_state
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +40,6 @@ def create() -> None:
 
 
 def _register(spec: EmptyPage) -> None:
-    @ui.page(spec.path)
-    async def page() -> RedirectResponse | None:
-        viewer = await viewer_or_redirect()
-        if isinstance(viewer, RedirectResponse):
-            return viewer
-        with frame(viewer, _(spec.title), active=spec.path):
-            if not viewer.can(spec.permission):
-                forbidden()
-            else:
-                empty_state(spec.icon, _(spec.empty_title), _(spec.empty_text))
-        return None
+    @console_page(spec.path, spec.title, allowed=lambda viewer: viewer.can(spec.permission))
+    async def page(viewer: Viewer) -> None:
+        empty_state(spec.icon, _(spec.empty_title), _(spec.empty_text))

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi.responses import RedirectResponse
 from nicegui import run, ui
 
-from domain.errors import DomainError
+from domain.errors import N_, DomainError
 from domain.iam import vendors
 from domain.iam.models import Vendor
 from ui.i18n import _
-from ui.session import Viewer, viewer_or_redirect
-from ui.shell import frame
-from ui.widgets import clear_errors, empty_state, forbidden, labelled, show_error
+from ui.session import Viewer
+from ui.shell import console_page
+from ui.widgets import clear_errors, empty_state, labelled, show_error
 
 
 def status_names() -> dict[str, str]:
@@ -21,17 +20,9 @@ def status_names() -> dict[str, str]:
 
 
 def create() -> None:
-    @ui.page("/vendors")
-    async def vendors_page() -> RedirectResponse | None:
-        viewer = await viewer_or_redirect()
-        if isinstance(viewer, RedirectResponse):
-            return viewer
-        with frame(viewer, _("Vendors"), active="/vendors"):
-            if not (viewer.can("vendor:read") or viewer.ctx.vendor_id):
-                forbidden()
-                return None
-            await VendorList(viewer).build()
-        return None
+    @console_page("/vendors", N_("Vendors"))
+    async def vendors_page(viewer: Viewer) -> None:
+        await VendorList(viewer).build()
 
 
 class VendorList:
