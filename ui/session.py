@@ -75,9 +75,26 @@ async def refresh_viewer(viewer: Viewer) -> Viewer | None:
     return Viewer(info=info, ctx=ctx, timezone=viewer.timezone)
 
 
+# Marks the time of the person's last click or key press on the page (constant code, no user data).
+ACTIVITY_SCRIPT = """<script>
+for (const kind of ["pointerdown", "keydown"]) {
+  document.addEventListener(kind, () => { window.batonLastActivity = Date.now(); }, true);
+}
+</script>"""
+ACTIVITY_CHECK_S = 60
+
+
 async def check_still_signed_in() -> None:
-    """Timer callback: leave the page once the session has ended (idle timeout, sign-out elsewhere)."""
+    """Timer callback: count recent clicks and key presses as activity (work inside one
+    page keeps the session alive), and leave the page once the session has ended
+    (idle timeout, sign-out elsewhere, password reset)."""
     token = app.storage.user.get(TOKEN)
-    if not token or not await run.io_bound(auth.is_active, token):
+    idle_ms = None
+    try:
+        idle_ms = await ui.run_javascript("Date.now() - (window.batonLastActivity || 0)", timeout=5)
+    except TimeoutError:
+        pass  # the browser did not answer in time: judge the session without its activity
+    recent = isinstance(idle_ms, int | float) and idle_ms < (ACTIVITY_CHECK_S + 5) * 1000
+    if not token or not await run.io_bound(auth.touch if recent else auth.is_active, token):
         app.storage.user.pop(TOKEN, None)
         ui.navigate.to("/login")

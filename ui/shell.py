@@ -12,7 +12,15 @@ from nicegui import app, run, ui
 from domain.errors import N_, DomainError
 from domain.iam import auth, users
 from ui.i18n import LANGUAGE_NAMES, _, apply_page_language, error_text
-from ui.session import TOKEN, Viewer, check_still_signed_in, client_ip, viewer_or_redirect
+from ui.session import (
+    ACTIVITY_CHECK_S,
+    ACTIVITY_SCRIPT,
+    TOKEN,
+    Viewer,
+    check_still_signed_in,
+    client_ip,
+    viewer_or_redirect,
+)
 from ui.widgets import forbidden, labelled
 
 
@@ -87,7 +95,8 @@ def frame(viewer: Viewer, title: str, *, active: str) -> Iterator[None]:
             for item in NAV:
                 if item.visible(viewer):
                     _nav_link(item, active == item.path)
-    ui.timer(60, check_still_signed_in)
+    ui.add_body_html(ACTIVITY_SCRIPT)
+    ui.timer(ACTIVITY_CHECK_S, check_still_signed_in)
     with ui.column().classes("w-full p-4 gap-3"):
         ui.label(title).classes("text-h6").props('role="heading" aria-level="1"')
         yield

@@ -157,6 +157,20 @@ def is_active(token: str) -> bool:
         ).first() is not None
 
 
+def touch(token: str) -> bool:
+    """Record activity on an open, not-yet-idle session; False when it has ended."""
+    now = datetime.now(UTC)
+    with db.global_session() as session:
+        touched = session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == _digest(token), UserSession.ended_at.is_(None),
+                   UserSession.last_seen_at >= now - timedelta(minutes=policy().idle_minutes))
+            .values(last_seen_at=now)
+            .returning(UserSession.id)
+        ).first()
+    return touched is not None
+
+
 def context_for(info: SessionInfo, *, ip: str = "") -> Ctx:
     """The acting context in the session's current tenant: roles, permissions, vendor."""
     with db.tenant_session(info.tenant_id) as session:

@@ -168,6 +168,22 @@ def test_header_search_finds_a_person_by_part_of_their_name(page: Page) -> None:
     expect(page.get_by_role("dialog")).to_contain_text("Roles: technician")
 
 
+def test_ctrl_k_puts_the_cursor_in_the_search_box(page: Page) -> None:
+    bundle = factories.new_tenant()
+    signed_in(page, bundle.admin_email)
+    page.get_by_role("heading", name="Dashboard", level=1).click()
+    page.keyboard.press("Control+k")
+    expect(page.get_by_role("textbox", name="Search")).to_be_focused()
+
+
+def test_clicks_on_a_page_count_as_activity(page: Page) -> None:
+    bundle = factories.new_tenant()
+    signed_in(page, bundle.admin_email)
+    assert page.evaluate("window.batonLastActivity === undefined || Date.now() - window.batonLastActivity > 50")
+    page.get_by_role("heading", name="Dashboard", level=1).click()
+    assert page.evaluate("Date.now() - window.batonLastActivity") < 5000
+
+
 # ---------------------------------------------------------------- 6. and 7. the server's edges
 
 

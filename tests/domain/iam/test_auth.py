@@ -191,3 +191,12 @@ def test_passwords_are_stored_as_argon2id_with_owasp_parameters(tenant: TenantBu
     stored = owner_sql("select password_hash from users where email = :e", e=tenant.admin_email)[0].password_hash
     assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert PASSWORD not in stored
+
+
+def test_touch_keeps_an_open_session_alive_but_cannot_revive_an_idle_one(database):
+    bundle = new_tenant()
+    token, info = auth.login(email=bundle.admin_email, password=PASSWORD, ip=unique("10.7."))
+    assert auth.touch(token)
+    owner_sql("update user_sessions set last_seen_at = now() - interval '3 hours' where id = :s", s=info.session_id)
+    assert not auth.touch(token)
+    assert not auth.is_active(token)
