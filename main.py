@@ -3,7 +3,7 @@
 
     python3 main.py [serve]      run the console (creates .venv and installs on first use)
     python3 main.py test [ARGS]  run the whole test suite (installs test tools and Chromium)
-    python3 main.py migrate | demo | audit-verify | messages
+    python3 main.py migrate | demo | audit-verify | validate FILE... | messages
 
 Importing this module has no side effects: NiceGUI's test fixture runs it as
 `__main__` once per test, with NICEGUI_USER_SIMULATION set.
@@ -101,6 +101,8 @@ def _run_command(command: str, args: list[str]) -> int:
     sub.add_parser("demo", help="load the demo tenants and people (idempotent)")
     sub.add_parser("audit-verify", help="check every tenant's audit hash chain; exit 1 on a break")
     sub.add_parser("messages", help="extract translatable strings and update the en/es/fr catalogs")
+    validate = sub.add_parser("validate", help="check workflow definition files (YAML or JSON)")
+    validate.add_argument("files", nargs="+", metavar="FILE")
     create_admin = sub.add_parser("create-admin", help="create or promote a platform administrator")
     create_admin.add_argument("email")
     create_admin.add_argument("name")
@@ -111,6 +113,8 @@ def _run_command(command: str, args: list[str]) -> int:
         for error in exc.errors():
             print(f"Configuration error: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
         return 2
+    if opts.command == "validate":
+        return _validate_files(opts.files)
     if opts.command == "messages":
         from locales.catalogs import update_catalogs
 
@@ -159,6 +163,25 @@ def _load_demo(settings) -> bool:  # type: ignore[no-untyped-def]
     for login in logins:
         print(f"    {login.email:<28} {login.role}")
     return True
+
+
+def _validate_files(files: list[str]) -> int:
+    """`FILE:PATH: severity code: message` per problem; 1 when any file has an error."""
+    from engine.problems import has_errors
+    from engine.validate import validate_definition
+
+    failed = False
+    for name in files:
+        path = Path(name)
+        if not path.is_file():
+            print(f"{name}: error file: no such file", file=sys.stderr)
+            failed = True
+            continue
+        problems = validate_definition(path.read_bytes())
+        for problem in problems:
+            print(f"{name}:{problem.path or '/'}: {problem.severity} {problem.code}: {problem.message}")
+        failed = failed or has_errors(problems)
+    return 1 if failed else 0
 
 
 def _create_admin(email: str, name: str) -> int:

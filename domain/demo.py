@@ -10,6 +10,7 @@ from domain.context import Ctx
 from domain.iam import platform, tenants, users, vendors
 from domain.iam import roles as roles_uc
 from domain.iam.models import Tenant, User
+from domain.workflows import templates
 from storage import db
 
 DEMO_PASSWORD = "baton-demo-2026"
@@ -72,6 +73,10 @@ def load_demo() -> list[DemoLogin]:
                      password=DEMO_PASSWORD, vendor_id=sparkle.id)
     roles_uc.create_role(admin, key="change_board", name="Change board",
                          description="Approves change requests", permissions=["request:read", "request:transition"])
+    designer = Ctx(tenant_id=acme.id, user_id=None, actor_label="demo",
+                   permissions=frozenset({"workflow:design", "role:manage", "user:read"}))
+    for key in templates.template_keys():
+        templates.publish_template(designer, key=key)
     _no_forced_password_change()
     return list(DEMO_LOGINS)
 

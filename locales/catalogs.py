@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po, write_po
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 LOCALES = ("en", "es", "fr")
-SOURCE_DIRS = ("ui", "domain", "api", "scheduler")
+SOURCE_DIRS = ("ui", "domain", "api", "scheduler", "engine")
 KEYWORDS = {"_": None, "N_": None}
 
 

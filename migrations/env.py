@@ -10,9 +10,6 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 from sqlmodel import SQLModel
 
-import domain.audit.models
-import domain.iam.models  # noqa: F401  (register tables for autogenerate)
-
 config = context.config
 target_metadata = SQLModel.metadata
 

@@ -57,3 +57,13 @@ def ensure_app_role_login(urls: DatabaseUrls) -> None:
                 conn.execute(text(f"alter role {quoted} login"))
     finally:
         engine.dispose()
+
+
+def head_revision() -> str:
+    """The newest revision in migrations/ (what `upgrade` brings a database to)."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config("")).get_current_head()
+    if head is None:
+        raise RuntimeError("migrations/ holds no revision")
+    return head

@@ -120,3 +120,26 @@ def table_count(table: str, tenant_id: uuid.UUID | None = None) -> int:
     where = " where tenant_id = :t" if tenant_id is not None else ""
     params = {"t": tenant_id} if tenant_id is not None else {}
     return int(owner_sql(f"select count(*) as n from {table}{where}", **params)[0].n)
+
+
+TEMPLATES_DIR = __import__("pathlib").Path(__file__).resolve().parent.parent / "domain" / "workflows" / "templates"
+
+
+def with_roles(bundle: TenantBundle, *roles: str) -> TenantBundle:
+    """Make sure the tenant has custom roles the workflow templates refer to (e.g. director)."""
+    from domain.iam import roles as roles_uc
+
+    existing = {r.key for r in roles_uc.list_roles(bundle.admin)}
+    for key in roles:
+        if key not in existing:
+            roles_uc.create_role(bundle.admin, key=key, name=key.title(), permissions=["request:read",
+                                                                                      "request:transition"])
+    return bundle
+
+
+def published(bundle: TenantBundle, template: str = "maintenance_request"):  # type: ignore[no-untyped-def]
+    """Save and publish a built-in template in the tenant; returns the published VersionView."""
+    from domain.workflows import definitions
+
+    draft = definitions.save_draft(bundle.admin, document=(TEMPLATES_DIR / f"{template}.yaml").read_bytes())
+    return definitions.publish(bundle.admin, version_id=draft.id)

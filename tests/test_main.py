@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from storage import migrate
 from storage.postgres import DatabaseUrls
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +75,7 @@ def test_first_start_migrates_loads_the_demo_and_prints_url_and_logins(empty_dat
     engine = create_engine(empty_database)
     with engine.connect() as conn:
         assert conn.execute(text("select count(*) from tenants where slug = 'acme'")).scalar() == 1
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001_foundation"
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == migrate.head_revision()
     engine.dispose()
 
 
@@ -125,3 +126,19 @@ def _wait_for(url: str, timeout: float = 30) -> int:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_validate_prints_each_problem_and_exits_by_severity(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: baton/workflow@1\nkey: Bad\n")
+    template = ROOT / "domain" / "workflows" / "templates" / "incident.yaml"
+    clean = subprocess.run([PYTHON, "main.py", "validate", str(template)], cwd=ROOT, env=_env(),
+                           capture_output=True, text=True, timeout=60)
+    assert (clean.returncode, clean.stdout) == (0, "")
+    broken = subprocess.run([PYTHON, "main.py", "validate", str(bad), str(tmp_path / "missing.yaml")], cwd=ROOT,
+                            env=_env(), capture_output=True, text=True, timeout=60)
+    assert broken.returncode == 1
+    assert f"{bad}:/: error schema: Add the required property “subject”." in broken.stdout.splitlines()
+    assert f"{bad}:/key: error schema:" in broken.stdout
+    assert "missing.yaml: error file: no such file" in broken.stderr
+    assert "Traceback" not in broken.stderr

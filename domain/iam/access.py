@@ -53,3 +53,25 @@ def roles_of_members(session: Session, tenant_id: UUID, membership_ids: list[UUI
     for membership_id, key in session.execute(stmt):
         found.setdefault(membership_id, []).append(key)
     return {k: tuple(v) for k, v in found.items()}
+
+
+def members_with_role(session: Session, tenant_id: UUID, role_key: str) -> list[UUID]:
+    """User ids of the active members holding `role_key` (for workflow assignment)."""
+    stmt = (
+        select(Membership.user_id)
+        .join(MembershipRole, (MembershipRole.tenant_id == Membership.tenant_id)
+              & (MembershipRole.membership_id == Membership.id))
+        .join(Role, (Role.tenant_id == MembershipRole.tenant_id) & (Role.id == MembershipRole.role_id))
+        .where(Membership.tenant_id == tenant_id, Membership.status == "active", Role.key == role_key)
+        .order_by(Membership.user_id)
+    )
+    return list(session.scalars(stmt).all())
+
+
+def member_by_email(session: Session, tenant_id: UUID, email: str) -> UUID | None:
+    from domain.iam.models import User
+
+    return session.scalars(
+        select(Membership.user_id).join(User, User.id == Membership.user_id)
+        .where(Membership.tenant_id == tenant_id, Membership.status == "active", User.email == email.lower())
+    ).first()

@@ -47,8 +47,12 @@ SYSTEM_ROLES: dict[str, tuple[str, str, frozenset[str]]] = {
         N_("Works on assigned requests"),
         frozenset({"request:read", "request:transition", "asset:read"}),
     ),
-    "requester": (N_("Requester"), N_("Reports and follows requests"), frozenset({"request:read", "request:create"})),
-    "vendor": (N_("Vendor"), N_("Sees only work assigned to their vendor"), frozenset({"request:read"})),
+    # Requesters and vendors move requests only where the workflow's roles let them
+    # (submit and confirm their own; start and finish assigned work).
+    "requester": (N_("Requester"), N_("Reports and follows requests"),
+                  frozenset({"request:read", "request:create", "request:transition"})),
+    "vendor": (N_("Vendor"), N_("Sees only work assigned to their vendor"),
+               frozenset({"request:read", "request:transition"})),
     "viewer": (
         N_("Viewer"),
         N_("Reads everything, changes nothing"),

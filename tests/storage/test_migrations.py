@@ -16,9 +16,13 @@ from sqlalchemy.pool import NullPool
 from storage import migrate
 from storage.postgres import DatabaseUrls
 
+WORKFLOW_TABLES = ("workflow_definitions", "workflow_versions", "workflow_instances", "workflow_history",
+                   "workflow_sla_ledger", "outbox", "idempotency_keys")
 APP_TABLES = frozenset({"tenants", "users", "memberships", "roles", "role_permissions", "membership_roles",
-                        "vendors", "audit_events", "login_attempts", "user_sessions"})
-TENANT_TABLES = ("memberships", "roles", "role_permissions", "membership_roles", "vendors", "audit_events")
+                        "vendors", "audit_events", "login_attempts", "user_sessions", *WORKFLOW_TABLES})
+TENANT_TABLES = ("memberships", "roles", "role_permissions", "membership_roles", "vendors", "audit_events",
+                 *WORKFLOW_TABLES)
+HEAD = migrate.head_revision()
 AUDIT_TRIGGERS = frozenset({"audit_events_chain", "audit_events_append_only", "audit_events_no_truncate"})
 
 
@@ -44,7 +48,7 @@ def scratch(pg_server: DatabaseUrls) -> Iterator[DatabaseUrls]:
 
 def test_upgrade_downgrade_upgrade_on_populated_database(scratch: DatabaseUrls) -> None:
     migrate.upgrade(scratch)
-    assert migrate.current_revision(scratch.owner) == "0001_foundation"
+    assert migrate.current_revision(scratch.owner) == HEAD
     owner = create_engine(scratch.owner, poolclass=NullPool)
     try:
         with owner.begin() as conn:
@@ -96,7 +100,7 @@ def test_app_role_logs_in_unprivileged_and_owns_nothing(scratch: DatabaseUrls) -
 
 def _populate(conn: Connection) -> None:
     """One row in every table, written as the owner (the chain trigger still runs)."""
-    ids = {k: str(uuid.uuid4()) for k in ("t", "u", "v", "m", "r", "s")}
+    ids = {k: str(uuid.uuid4()) for k in ("t", "u", "v", "m", "r", "s", "d", "w", "i")}
     conn.execute(text("select set_config('app.tenant_id', :t, true)"), ids)
     for sql in (
         "insert into tenants (id, name, slug) values (:t, 'Migrated', 'migrated')",
@@ -110,6 +114,17 @@ def _populate(conn: Connection) -> None:
         "insert into login_attempts (id, email, ip, succeeded) values (gen_random_uuid(), 'm@example.test', "
         "'10.0.0.1', true)",
         "insert into user_sessions (id, token_hash, user_id, current_tenant_id) values (:s, 'h', :u, :t)",
+        "insert into workflow_definitions (tenant_id, id, key, subject, name) values (:t, :d, 'w', 'request', '{}')",
+        "insert into workflow_versions (tenant_id, id, definition_id, number, status, document, checksum) "
+        "values (:t, :w, :d, 1, 'published', '{}', 'c')",
+        "insert into workflow_instances (tenant_id, id, definition_id, version_id, subject_type, subject_id, state) "
+        "values (:t, :i, :d, :w, 'request', gen_random_uuid(), 'draft')",
+        "insert into workflow_history (tenant_id, id, instance_id, transition_id, from_state, to_state) "
+        "values (:t, gen_random_uuid(), :i, 'go', 'draft', 'done')",
+        "insert into workflow_sla_ledger (tenant_id, id, instance_id, sla_key, kind) "
+        "values (:t, gen_random_uuid(), :i, 'resolution', 'start')",
+        "insert into outbox (tenant_id, id, kind, payload) values (:t, gen_random_uuid(), 'notify', '{}')",
+        "insert into idempotency_keys (tenant_id, key, request_hash, response) values (:t, 'k', 'h', '{}')",
     ):
         conn.execute(text(sql), ids)
 

@@ -1,0 +1,159 @@
+"""The one path that changes a workflow instance's state.
+
+A button, a kanban drop, a bulk action, an API call and an escalation all call
+`perform`. It locks the instance, checks the version the caller saw, replays a
+seen idempotency key, asks the engine (`engine.runtime.fire`, which refuses exactly
+what `available_actions` shows as unavailable), then writes the new state, the
+history row, the audit event, SLA ledger entries, outbox messages and a NOTIFY, in
+one transaction. The database refuses any other write of `state` (trigger).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select, text
+from sqlmodel import Session
+
+from domain.audit.service import record
+from domain.context import Ctx
+from domain.errors import N_, Conflict, DomainError, NotFound
+from domain.workflows import effects
+from domain.workflows.facts import actor_of, facts_of
+from domain.workflows.models import IdempotencyKey, TransitionRecord, WorkflowInstance
+from domain.workflows.versions import definition_of
+from engine.conditions import Actor, Reason
+from engine.runtime import SYSTEM, Instance, Outcome, TransitionDenied, fire
+from storage import db
+
+MAX_AUTOMATIC_STEPS = 10
+SUBJECT_PERMISSION = {"request": "request:transition", "project": "project:manage", "contract": "project:manage",
+                      "scope_change": "project:manage", "task": "project:manage", "milestone": "project:manage",
+                      "asset": "asset:manage", "vendor": "vendor:manage"}
+
+
+class TransitionRefused(DomainError):
+    """The engine refused the transition; `reason` is the engine's Reason (label maps included)."""
+
+    def __init__(self, reason: Reason) -> None:
+        self.reason = reason
+        super().__init__(reason.msgid, **dict(reason.params))
+
+    def __str__(self) -> str:
+        return self.reason.text()
+
+
+class IdempotencyMismatch(DomainError):
+    """The idempotency key was already used for a different request."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Performed:
+    instance_id: UUID
+    transition_id: str
+    from_state: str
+    to_state: str
+    version: int
+    automatic: tuple[str, ...] = ()  # transitions fired automatically after this one
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"instance_id": str(self.instance_id), "transition_id": self.transition_id,
+                "from_state": self.from_state, "to_state": self.to_state, "version": self.version,
+                "automatic": list(self.automatic)}
+
+
+def perform(*, ctx: Ctx, instance_id: UUID, transition_id: str, expected_version: int,
+            inputs: dict[str, Any] | None = None, comment: str | None = None,
+            idempotency_key: str | None = None) -> Performed:
+    """Fire `transition_id` on the instance, or refuse and write nothing.
+
+    Raises Conflict (someone else changed the instance since `expected_version`: says
+    who and when), TransitionRefused (the engine's reason), IdempotencyMismatch,
+    NotFound, PermissionDenied. With `idempotency_key`, a repeat of the same request
+    returns the first response and writes nothing.
+    """
+    request_hash = _hash(instance_id, transition_id, expected_version, inputs, comment)
+    with db.tenant_session(ctx.tenant_id) as session:
+        session.execute(text("select set_config('baton.perform', 'on', true)"))
+        instance = session.scalars(select(WorkflowInstance).where(
+            WorkflowInstance.tenant_id == ctx.tenant_id, WorkflowInstance.id == instance_id).with_for_update()).first()
+        if instance is None:
+            raise NotFound(N_("This record no longer exists or is not visible to you."))
+        ctx.require(SUBJECT_PERMISSION.get(instance.subject_type, "request:transition"))
+        if idempotency_key:
+            seen = session.scalars(select(IdempotencyKey).where(
+                IdempotencyKey.tenant_id == ctx.tenant_id, IdempotencyKey.key == idempotency_key)).first()
+            if seen is not None:
+                if seen.request_hash != request_hash:
+                    raise IdempotencyMismatch(N_("This request key was already used for a different change."))
+                return Performed(**{**seen.response, "instance_id": UUID(seen.response["instance_id"]),
+                                    "automatic": tuple(seen.response["automatic"])})
+        if instance.version != expected_version:
+            raise Conflict(N_("{who} changed this record at {when}; reload it and try again."),
+                           who=instance.updated_by or "someone", when=instance.updated_at.isoformat(timespec="seconds"))
+        now = datetime.now(UTC)
+        outcome = _fire(session, ctx, instance, transition_id, actor_of(ctx), inputs, comment, now)
+        from_state = instance.state
+        automatic = _apply_and_follow(session, ctx, instance, outcome, now)
+        result = Performed(instance_id=instance.id, transition_id=transition_id, from_state=from_state,
+                           to_state=instance.state, version=instance.version, automatic=tuple(automatic))
+        if idempotency_key:
+            session.add(IdempotencyKey(tenant_id=ctx.tenant_id, key=idempotency_key, request_hash=request_hash,
+                                       response=result.as_dict()))
+        session.execute(text("select pg_notify('baton_changes', :payload)"),
+                        {"payload": json.dumps({"tenant": str(ctx.tenant_id), "instance": str(instance.id),
+                                                "state": instance.state, "version": instance.version})})
+        return result
+
+
+def _fire(session: Session, ctx: Ctx, instance: WorkflowInstance, transition_id: str, actor: Actor,
+          inputs: dict[str, Any] | None, comment: str | None, now: datetime) -> Outcome:
+    definition = definition_of(session, ctx.tenant_id, instance.version_id)
+    try:
+        return fire(definition, Instance(state=instance.state, version=instance.version), transition_id, actor,
+                    facts_of(instance), inputs, now, comment=comment)
+    except TransitionDenied as denied:
+        raise TransitionRefused(denied.reason) from None
+
+
+def _apply_and_follow(session: Session, ctx: Ctx, instance: WorkflowInstance, outcome: Outcome,
+                      now: datetime) -> list[str]:
+    """Write `outcome`, then any transitions its actions fire automatically (as the system)."""
+    automatic: list[str] = []
+    pending = _apply(session, ctx, instance, outcome, now)
+    while pending:
+        if len(automatic) >= MAX_AUTOMATIC_STEPS:
+            raise Conflict(N_("Automatic transitions kept firing ({count} steps); check the workflow for a loop."),
+                           count=MAX_AUTOMATIC_STEPS)
+        transition_id = pending.pop(0)
+        outcome = _fire(session, ctx, instance, transition_id, SYSTEM, None, None, now)
+        automatic.append(transition_id)
+        pending.extend(_apply(session, ctx, instance, outcome, now))
+    return automatic
+
+
+def _apply(session: Session, ctx: Ctx, instance: WorkflowInstance, outcome: Outcome, now: datetime) -> list[str]:
+    before = {"state": instance.state, "version": instance.version}
+    follow_ups = effects.apply(session, ctx, instance, outcome, now)
+    instance.state, instance.state_entered_at = outcome.to_state, now
+    instance.version += 1
+    instance.updated_at, instance.updated_by = now, ctx.actor_label
+    session.add(TransitionRecord(tenant_id=ctx.tenant_id, instance_id=instance.id, transition_id=outcome.transition_id,
+                                 from_state=outcome.from_state, to_state=outcome.to_state, actor_id=ctx.user_id,
+                                 actor_label=ctx.actor_label, inputs=dict(outcome.audit["inputs"]),
+                                 comment=outcome.comment, at=now))
+    session.flush()
+    record(session, ctx, action="workflow.transition", entity_type=instance.subject_type,
+           entity_id=instance.subject_id, before=before,
+           after={"state": instance.state, "version": instance.version, "transition": outcome.transition_id,
+                  "inputs": dict(outcome.audit["inputs"]), "comment": outcome.comment})
+    return follow_ups
+
+
+def _hash(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()

@@ -1,0 +1,52 @@
+"""Built-in templates: the typical flows, shipped as YAML next to this module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from domain.context import Ctx
+from domain.errors import N_, NotFound
+from domain.iam import roles as roles_uc
+from domain.workflows import definitions
+from engine.load import compile_definition
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+SUBJECT_PERMISSIONS = {
+    "request": ["request:read", "request:transition"],
+    "asset": ["asset:read", "asset:manage"],
+    "vendor": ["vendor:read", "vendor:manage"],
+}
+PROJECT_PERMISSIONS = ["project:read", "project:manage"]
+
+
+def template_keys() -> list[str]:
+    return sorted(p.stem for p in TEMPLATE_DIR.glob("*.yaml"))
+
+
+def template_source(key: str) -> bytes:
+    path = TEMPLATE_DIR / f"{key}.yaml"
+    if key not in template_keys():
+        raise NotFound(N_("There is no built-in template {key}."), key=key)
+    return path.read_bytes()
+
+
+def ensure_roles(ctx: Ctx, *, source: bytes | str) -> list[str]:
+    """Create, as custom roles, the workflow's roles this tenant lacks (with the permissions to
+    see and move records of the workflow's subject); returns the keys created."""
+    definition = compile_definition(source)
+    existing = {r.key for r in roles_uc.list_roles(ctx)}
+    permissions = SUBJECT_PERMISSIONS.get(definition.subject, PROJECT_PERMISSIONS)
+    created = []
+    for key in sorted(definition.roles - existing):
+        roles_uc.create_role(ctx, key=key, name=key.replace("_", " ").capitalize(), permissions=permissions,
+                             description="")
+        created.append(key)
+    return created
+
+
+def publish_template(ctx: Ctx, *, key: str) -> definitions.VersionView:
+    """Save, publish and staff a built-in template in the tenant (roles it needs are created)."""
+    source = template_source(key)
+    ensure_roles(ctx, source=source)
+    draft = definitions.save_draft(ctx, document=source)
+    return definitions.publish(ctx, version_id=draft.id)

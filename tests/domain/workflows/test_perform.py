@@ -1,0 +1,120 @@
+"""The one path that changes state: locking, versions, idempotency, effects, refusals."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from sqlalchemy.exc import DBAPIError
+
+from domain.errors import Conflict
+from domain.workflows import instances
+from domain.workflows.perform import IdempotencyMismatch, TransitionRefused, perform
+from tests.factories import add_person, audit_rows, ctx_for, new_tenant, owner_sql, published, with_roles
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def flow(database):  # type: ignore[no-untyped-def]
+    bundle = with_roles(new_tenant(), "director")
+    published(bundle)
+    requester = ctx_for(add_person(bundle, "requester"))
+    manager = ctx_for(add_person(bundle, "manager"))
+    instance = instances.start_instance(requester, workflow_key="maintenance_request", subject_type="request",
+                                        subject_id=uuid.uuid4(),
+                                        fields={"title": "Leaking tap", "category": "plumbing"})
+    return bundle, requester, manager, instance
+
+
+def test_start_enters_the_initial_state(flow):
+    _bundle, _requester, _manager, instance = flow
+    assert (instance.state, instance.version) == ("draft", 1)
+
+
+def test_perform_moves_writes_history_audit_ledger_outbox_and_assigns(flow):
+    bundle, requester, manager, instance = flow
+    done = perform(ctx=requester, instance_id=instance.id, transition_id="submit", expected_version=1)
+    assert (done.from_state, done.to_state, done.version) == ("draft", "submitted", 2)
+    after = instances.get_instance(requester, instance_id=instance.id)
+    assert after.assignee_id == manager.user_id  # on_enter: assign {role: manager}
+    assert [h.transition_id for h in instances.history(requester, instance_id=instance.id)] == ["submit"]
+    audit = audit_rows(bundle.tenant_id, "workflow.transition")
+    assert audit[-1].after["state"] == "submitted" and audit[-1].before["state"] == "draft"
+    ledger = owner_sql("select sla_key, kind from workflow_sla_ledger where instance_id = :i order by sla_key",
+                       i=instance.id)
+    assert [tuple(r) for r in ledger] == [("resolution", "start"), ("state:submitted", "start")]
+    outbox = owner_sql("select kind from outbox where tenant_id = :t order by kind", t=bundle.tenant_id)
+    assert [r[0] for r in outbox] == ["notify", "webhook"]
+
+
+def test_a_stale_version_is_refused_and_says_who(flow):
+    _bundle, requester, _manager, instance = flow
+    perform(ctx=requester, instance_id=instance.id, transition_id="submit", expected_version=1)
+    with pytest.raises(Conflict) as stale:
+        perform(ctx=requester, instance_id=instance.id, transition_id="cancel", expected_version=1)
+    assert requester.actor_label in str(stale.value)
+
+
+def test_a_refused_transition_writes_nothing(flow):
+    _bundle, requester, manager, instance = flow
+    perform(ctx=requester, instance_id=instance.id, transition_id="submit", expected_version=1)
+    perform(ctx=manager, instance_id=instance.id, transition_id="review", expected_version=2)
+    with pytest.raises(TransitionRefused) as refused:
+        perform(ctx=manager, instance_id=instance.id, transition_id="approve", expected_version=3)
+    assert "Cost estimate" in str(refused.value)
+    assert instances.get_instance(manager, instance_id=instance.id).version == 3
+    ok = perform(ctx=manager, instance_id=instance.id, transition_id="approve", expected_version=3,
+                 inputs={"cost_estimate": 800})
+    assert ok.to_state == "vendor_assignment"
+    assert instances.get_instance(manager, instance_id=instance.id).fields["cost_estimate"] == 800
+
+
+def test_twenty_concurrent_performs_exactly_one_wins(flow):
+    _bundle, requester, _manager, instance = flow
+
+    def attempt(_n: int) -> str:
+        try:
+            perform(ctx=requester, instance_id=instance.id, transition_id="submit", expected_version=1)
+            return "ok"
+        except Conflict:
+            return "conflict"
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(attempt, range(20)))
+    assert results.count("ok") == 1 and results.count("conflict") == 19
+    assert len(instances.history(requester, instance_id=instance.id)) == 1
+
+
+def test_idempotent_retry_returns_the_same_response_and_writes_nothing(flow):
+    _bundle, requester, _manager, instance = flow
+    first = perform(ctx=requester, instance_id=instance.id, transition_id="submit", expected_version=1,
+                    idempotency_key="req-1")
+    again = perform(ctx=requester, instance_id=instance.id, transition_id="submit", expected_version=1,
+                    idempotency_key="req-1")
+    assert again == first
+    assert len(instances.history(requester, instance_id=instance.id)) == 1
+    with pytest.raises(IdempotencyMismatch):
+        perform(ctx=requester, instance_id=instance.id, transition_id="cancel", expected_version=2,
+                idempotency_key="req-1")
+
+
+def test_the_database_refuses_a_state_written_any_other_way(flow):
+    bundle, _requester, _manager, instance = flow
+    with pytest.raises(DBAPIError, match="only through perform"):
+        owner_sql("update workflow_instances set state = 'closed' where id = :i", i=instance.id)
+    assert owner_sql("select state from workflow_instances where id = :i", i=instance.id)[0][0] == "draft"
+    del bundle
+
+
+def test_nothing_else_in_the_code_base_writes_an_instance_state():
+    writers = []
+    for path in [*ROOT.glob("domain/**/*.py"), *ROOT.glob("ui/**/*.py"), *ROOT.glob("api/**/*.py"),
+                 *ROOT.glob("scheduler/**/*.py")]:
+        text = path.read_text()
+        if re.search(r"\binstance\.state\s*=|\.state\s*,\s*\w+\.state_entered_at\s*=|set\s+state\s*=", text):
+            writers.append(path.relative_to(ROOT).as_posix())
+    assert writers == ["domain/workflows/perform.py"]
