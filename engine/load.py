@@ -59,8 +59,15 @@ def parse_source(source: str | bytes | bytearray) -> tuple[Any, list[Problem]]:
     except UnicodeDecodeError:
         return None, [Problem(code="schema", severity=ERROR, path="",
                               msgid=N_("The file is not UTF-8 text; save it as UTF-8 YAML or JSON."))]
+    doc: Any = None
+    if text.lstrip().startswith(("{", "[")):
+        try:  # JSON proper first: YAML refuses some characters JSON allows inside strings
+            doc = json.loads(text)
+        except (json.JSONDecodeError, RecursionError):
+            doc = None
     try:
-        doc = yaml.load(text, Loader=_Loader)
+        if doc is None:
+            doc = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = {"line": mark.line + 1, "column": mark.column + 1} if mark else {"line": 0, "column": 0}

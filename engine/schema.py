@@ -56,6 +56,8 @@ def _describe(error: ValidationError) -> tuple[str, dict[str, Any]]:
     if kind == "const":
         return N_("Use exactly “{value}”."), {"value": value}
     if kind == "pattern":
+        if value.startswith("^[^\\u0000"):
+            return N_("Remove the invisible control characters from this text."), {}
         if value.startswith("^[a-z][a-z0-9_]"):
             return (N_("“{value}” is not a valid id: start with a lower-case letter, then use lower-case letters, "
                        "digits or underscores (at most 63)."), {"value": error.instance})

@@ -11,7 +11,7 @@ storage helpers that only flush, and the block commits on exit (rolls back on er
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from uuid import UUID
 
@@ -47,12 +47,24 @@ def dispose() -> None:
 
 
 @contextmanager
-def tenant_session(tenant_id: UUID) -> Iterator[Session]:
-    """One transaction scoped to `tenant_id`; commits on success, rolls back on error."""
+def tenant_session(tenant_id: UUID, *, settings: Mapping[str, str] | None = None) -> Iterator[Session]:
+    """One transaction scoped to `tenant_id`; commits on success, rolls back on error.
+
+    `settings` are further transaction-local settings (such as `baton.perform`), set in
+    the same statement as the tenant.
+    """
     if not isinstance(tenant_id, UUID):
         raise TenantContextMissing("a tenant-scoped transaction needs a tenant id")
     with _session() as session:
-        set_tenant(session, tenant_id)
+        extra = dict(settings or {})
+        if not extra:
+            set_tenant(session, tenant_id)
+        else:
+            calls = ", ".join(f"set_config(:k{i}, :v{i}, true)" for i in range(len(extra)))
+            params: dict[str, str] = {"t": str(tenant_id)}
+            for i, (key, value) in enumerate(extra.items()):
+                params[f"k{i}"], params[f"v{i}"] = key, value
+            session.execute(text(f"select set_config('app.tenant_id', :t, true), {calls}"), params)
         yield session
 
 

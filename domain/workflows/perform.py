@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlmodel import Session
 
 from domain.audit.service import record
@@ -78,8 +78,7 @@ def perform(*, ctx: Ctx, instance_id: UUID, transition_id: str, expected_version
     returns the first response and writes nothing.
     """
     request_hash = _hash(instance_id, transition_id, expected_version, inputs, comment)
-    with db.tenant_session(ctx.tenant_id) as session:
-        session.execute(text("select set_config('baton.perform', 'on', true)"))
+    with db.tenant_session(ctx.tenant_id, settings={"baton.perform": "on"}) as session:
         instance = session.scalars(select(WorkflowInstance).where(
             WorkflowInstance.tenant_id == ctx.tenant_id, WorkflowInstance.id == instance_id).with_for_update()).first()
         if instance is None:
@@ -105,10 +104,7 @@ def perform(*, ctx: Ctx, instance_id: UUID, transition_id: str, expected_version
         if idempotency_key:
             session.add(IdempotencyKey(tenant_id=ctx.tenant_id, key=idempotency_key, request_hash=request_hash,
                                        response=result.as_dict()))
-        session.execute(text("select pg_notify('baton_changes', :payload)"),
-                        {"payload": json.dumps({"tenant": str(ctx.tenant_id), "instance": str(instance.id),
-                                                "state": instance.state, "version": instance.version})})
-        return result
+        return result  # the workflow_instances_notify trigger tells every process (LISTEN baton_changes)
 
 
 def _fire(session: Session, ctx: Ctx, instance: WorkflowInstance, transition_id: str, actor: Actor,

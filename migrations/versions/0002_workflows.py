@@ -154,7 +154,8 @@ def downgrade() -> None:
                "and rp.permission = 'request:transition'")
     for table in reversed(TABLES):
         op.drop_table(table)
-    for fn in ("baton_guard_published_version", "baton_guard_instance_state", "baton_append_only"):
+    for fn in ("baton_guard_published_version", "baton_guard_instance_state", "baton_append_only",
+               "baton_notify_instance_change"):
         op.execute(f"drop function if exists {fn}()")
 
 
@@ -184,6 +185,16 @@ begin
 end $$;
 create trigger workflow_instances_state_guard before update on workflow_instances
   for each row execute function baton_guard_instance_state();
+
+create function baton_notify_instance_change() returns trigger language plpgsql as $$
+begin
+  perform pg_notify('baton_changes', json_build_object(
+    'tenant', new.tenant_id, 'instance', new.id, 'subject_type', new.subject_type, 'subject', new.subject_id,
+    'state', new.state, 'version', new.version)::text);
+  return null;
+end $$;
+create trigger workflow_instances_notify after insert or update on workflow_instances
+  for each row execute function baton_notify_instance_change();
 
 create function baton_append_only() returns trigger language plpgsql as $$
 begin

@@ -118,3 +118,38 @@ def test_nothing_else_in_the_code_base_writes_an_instance_state():
         if re.search(r"\binstance\.state\s*=|\.state\s*,\s*\w+\.state_entered_at\s*=|set\s+state\s*=", text):
             writers.append(path.relative_to(ROOT).as_posix())
     assert writers == ["domain/workflows/perform.py"]
+
+
+def test_a_transition_costs_at_most_six_statements(flow):
+    from sqlalchemy import event
+
+    from storage import db
+
+    _bundle, requester, manager, instance = flow
+    perform(ctx=requester, instance_id=instance.id, transition_id="submit", expected_version=1)  # warms the cache
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, _params, _context, _many):  # type: ignore[no-untyped-def]
+        statements.append(statement.split()[0].lower())
+
+    event.listen(db.engine(), "before_cursor_execute", count)
+    try:
+        perform(ctx=manager, instance_id=instance.id, transition_id="review", expected_version=2)
+    finally:
+        event.remove(db.engine(), "before_cursor_execute", count)
+    assert len(statements) <= 6, statements
+
+
+def test_every_committed_change_is_announced_to_listeners(flow, database):
+    import json
+
+    import psycopg
+
+    _bundle, requester, _manager, instance = flow
+    url = database.app.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url, autocommit=True) as listener:
+        listener.execute("listen baton_changes")
+        perform(ctx=requester, instance_id=instance.id, transition_id="submit", expected_version=1)
+        notices = [json.loads(n.payload) for n in listener.notifies(timeout=5, stop_after=1)]
+    assert notices[0]["instance"] == str(instance.id)
+    assert (notices[0]["state"], notices[0]["version"]) == ("submitted", 2)
