@@ -14,9 +14,9 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, insert, or_, select, text
 from sqlmodel import Session
 
 from domain.audit.models import AuditEvent
@@ -39,21 +39,14 @@ def record(
     after: dict[str, Any] | None = None,
     tenant_id: UUID | None = None,
 ) -> None:
-    """Append one event for `ctx.tenant_id` (or `tenant_id`) in the open transaction."""
-    session.add(
-        AuditEvent(
-            tenant_id=tenant_id or ctx.tenant_id,
-            actor_id=ctx.user_id,
-            actor_label=ctx.actor_label,
-            action=action,
-            entity_type=entity_type,
-            entity_id=str(entity_id),
-            before=_jsonable(before),
-            after=_jsonable(after),
-            ip=ctx.ip,
-        )
-    )
-    session.flush()
+    """Append one event for `ctx.tenant_id` (or `tenant_id`) in the open transaction.
+
+    One INSERT statement (seq, hashes and time come from the chain trigger)."""
+    session.execute(insert(AuditEvent.__table__).values(
+        tenant_id=tenant_id or ctx.tenant_id, id=uuid4(), actor_id=ctx.user_id, actor_label=ctx.actor_label,
+        action=action, entity_type=entity_type, entity_id=str(entity_id), before=_jsonable(before),
+        after=_jsonable(after), ip=ctx.ip,
+    ))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

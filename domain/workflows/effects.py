@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
 from domain.context import Ctx
@@ -16,9 +16,10 @@ from engine.model import Action, thaw
 from engine.runtime import Outcome
 
 
-def apply(session: Session, ctx: Ctx, instance: WorkflowInstance, outcome: Outcome, now: datetime) -> list[str]:
-    """Apply field changes, assignments, notifications, webhooks and SLA events; return the
-    transitions to fire automatically next (from `fire` actions)."""
+def apply(session: Session, ctx: Ctx, instance: Any, outcome: Outcome, now: datetime) -> list[str]:
+    """Apply field changes and assignments to `instance` (a WorkflowInstance or a plain row
+    object with its attributes; the caller writes it), insert outbox messages and SLA
+    ledger entries; return the transitions to fire automatically next (`fire` actions)."""
     fields = dict(instance.fields or {})
     for key, value in outcome.field_changes.items():
         if key == "priority":
@@ -27,20 +28,24 @@ def apply(session: Session, ctx: Ctx, instance: WorkflowInstance, outcome: Outco
             fields[key] = thaw(value)
     instance.fields = fields
     follow_ups: list[str] = []
+    messages: list[dict[str, Any]] = []
     for action in outcome.effects:
         if action.kind in ("assign", "reassign"):
             chosen = _assignee(session, ctx, instance, action)
             if chosen is not None:
                 instance.assignee_id = chosen
         elif action.kind in ("notify", "webhook"):
-            session.add(OutboxMessage(tenant_id=ctx.tenant_id, kind=action.kind, due_at=now, payload=_payload(
-                instance, outcome, action)))
+            messages.append({"tenant_id": ctx.tenant_id, "id": uuid4(), "kind": action.kind, "due_at": now,
+                             "created_at": now, "payload": _payload(instance, outcome, action)})
         elif action.kind == "fire":
             params = action.params
             follow_ups.append(params if isinstance(params, str) else params["transition"])
-    for event in outcome.sla_events:
-        session.add(SlaLedgerEntry(tenant_id=ctx.tenant_id, instance_id=instance.id, sla_key=event.sla,
-                                   kind=event.kind, at=now))
+    if messages:
+        session.execute(insert(OutboxMessage.__table__), messages)
+    if outcome.sla_events:
+        session.execute(insert(SlaLedgerEntry.__table__), [
+            {"tenant_id": ctx.tenant_id, "id": uuid4(), "instance_id": instance.id, "sla_key": event.sla,
+             "kind": event.kind, "at": now} for event in outcome.sla_events])
     return follow_ups
 
 

