@@ -78,6 +78,10 @@ def _run_tests(args: list[str]) -> int:
     if lint.returncode:
         print("ruff found problems (above); fix them before the tests run.", file=sys.stderr)
         return lint.returncode
+    types = subprocess.run([str(VENV / "bin" / "mypy")], cwd=ROOT, env=env)  # strict, on engine/ (pyproject)
+    if types.returncode:
+        print("mypy found type errors (above); fix them before the tests run.", file=sys.stderr)
+        return types.returncode
     return subprocess.run([str(VENV_PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env).returncode
 
 

@@ -84,7 +84,7 @@ def _check_field(node: Mapping[str, Any], path: str, fields: Mapping[str, FieldS
         yield where, _BAD, f"'{op}' on the field '{key}' ({spec.type}) needs {need}, not {_show(value)}."
         return
     if spec.options and spec.type in ("select", "multiselect"):
-        chosen = [value] if isinstance(value, str) else list(value)
+        chosen: list[Any] = [value] if isinstance(value, str) else list(value or ())
         for item in chosen:
             if item not in spec.options:
                 yield where, _BAD, (f"{_show(item)} is not an option of the field '{key}'; "

@@ -228,7 +228,7 @@ def _unique(reasons: Iterable[Reason]) -> tuple[Reason, ...]:
 def _field_leaf(node: Mapping[str, Any], ctx: _Ctx) -> _Leaf:
     key, op, raw_value = node.get("field"), node.get("op"), node.get("value")
     spec = ctx.fields.get(key) if isinstance(key, str) else None
-    if spec is None:
+    if spec is None or not isinstance(key, str):
         return None, "cannot", "cannot", {"field": str(key), "op": str(op)}
     label = _label(spec)
     if not isinstance(op, str) or op not in v.OPS_BY_TYPE.get(spec.type, ()):

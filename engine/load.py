@@ -155,10 +155,12 @@ def compile_fields(doc: Mapping[str, Any]) -> tuple[FieldDef, ...]:
 def label(value: Any, fallback: str) -> Label:
     """A per-locale label: a plain string applies to every locale ("*")."""
     if isinstance(value, str):
-        return freeze({"*": value})
-    if isinstance(value, Mapping) and value:
-        return freeze(dict(value))
-    return freeze({"*": fallback} if fallback else {})
+        result: Label = freeze({"*": value})
+    elif isinstance(value, Mapping) and value:
+        result = freeze(dict(value))
+    else:
+        result = freeze({"*": fallback} if fallback else {})
+    return result
 
 
 def _actions(items: list[Mapping[str, Any]]) -> tuple[Action, ...]:

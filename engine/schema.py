@@ -20,7 +20,8 @@ _JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", in
 
 @cache
 def schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return loaded
 
 
 @cache
@@ -41,13 +42,15 @@ def _problem(error: ValidationError) -> Problem:
 
 
 def _describe(error: ValidationError) -> tuple[str, dict[str, Any]]:
-    kind, value = error.validator, error.validator_value
+    kind = error.validator
+    value: Any = error.validator_value
+    node: Any = error.schema
     if kind == "required":
         found = re.match(r"'([^']+)' is a required property", error.message)
         missing = found.group(1) if found else ", ".join(value)
         return N_("Add the required property “{name}”."), {"name": missing}
     if kind == "additionalProperties":
-        allowed = sorted((error.schema.get("properties") or {}).keys())
+        allowed = sorted((node.get("properties") or {}).keys() if isinstance(node, dict) else [])
         extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
         return (N_("Remove the unknown property “{name}” (allowed here: {allowed})."),
                 {"name": ", ".join(extra) or "?", "allowed": ", ".join(allowed)})

@@ -343,7 +343,7 @@ def compare(ftype: str, op: str, actual: Any, wanted: Any) -> bool:
         return wanted in actual if kind == "multiselect" else wanted.casefold() in actual.casefold()
     if op in ("in", "not_in"):  # multiselect: any / none of the selections
         return bool(actual & wanted) == (op == "in")
-    return (actual == wanted) == (op == "eq")
+    return bool((actual == wanted) == (op == "eq"))
 
 
 def within(actual: date | datetime, sign: int, span: timedelta, *, now: datetime, today: date) -> bool:
