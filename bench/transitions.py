@@ -27,19 +27,18 @@ the ratios Baton/raw and Baton/Spiff, and the SQL statements per Baton transitio
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing as mp
 import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import transition_methods  # noqa: E402  (bench/, beside this script)
 from sqlalchemy import create_engine, event, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
@@ -70,7 +69,6 @@ DEFINITION: dict[str, Any] = {
         {"id": "close", "from": "approved", "to": "closed", "roles": ["manager"]},
     ],
 }
-STEPS = (("submit", "draft", "submitted"), ("approve", "submitted", "approved"), ("close", "approved", "closed"))
 
 
 def main() -> None:
@@ -360,7 +358,8 @@ def _worker(n: int, app_url: str, people: dict[str, Any], barrier: Any, inbox: A
     host = url.query.get("host")
     conn = psycopg.connect(dbname=url.database or "postgres", user=url.username, password=url.password or None,
                            host=host[0] if isinstance(host, tuple) else host)
-    runners = {"baton": _run_baton, "raw": _run_raw, "spiff": _run_spiff}
+    runners = {"baton": transition_methods.run_baton, "raw": transition_methods.run_raw,
+               "spiff": transition_methods.run_spiff}
     counter = [0]
 
     def on_execute(*_args: Any) -> None:
@@ -383,81 +382,6 @@ def _worker(n: int, app_url: str, people: dict[str, Any], barrier: Any, inbox: A
             results.put(traceback.format_exc())
     conn.close()
     db.dispose()
-
-
-def _run_baton(jobs: list[tuple[str, int, int]], people: dict[str, Any], _conn: Any) -> int:
-    from domain.workflows.perform import perform
-
-    requester, manager, director = people["requester"], people["manager"], people["director"]
-    for instance_id, amount, version in jobs:
-        iid = uuid.UUID(instance_id)
-        for (transition, _from, to), actor in zip(STEPS, (requester, manager if amount < 5000 else director, manager),
-                                                  strict=True):
-            done = perform(ctx=actor, instance_id=iid, transition_id=transition, expected_version=version)
-            assert done.to_state == to
-            version = done.version
-    return 3 * len(jobs)
-
-
-RAW_LOCK = "select state, version from workflow_instances where tenant_id = %s and id = %s for update"
-RAW_UPDATE = """update workflow_instances set state = %s, state_entered_at = %s, version = version + 1,
-                updated_at = %s, updated_by = %s where tenant_id = %s and id = %s and version = %s"""
-RAW_HISTORY = """insert into workflow_history (tenant_id, id, instance_id, transition_id, from_state, to_state,
-                 actor_id, actor_label, inputs, comment, at) values (%s, %s, %s, %s, %s, %s, %s, %s, '{}', null, %s)"""
-RAW_AUDIT = """insert into audit_events (tenant_id, id, actor_id, actor_label, action, entity_type, entity_id,
-               before, after, ip) values (%s, %s, %s, %s, 'workflow.transition', 'request', %s, %s, %s, '')"""
-
-
-def _run_raw(jobs: list[tuple[str, int, int]], people: dict[str, Any], conn: Any) -> int:
-    """The same writes as perform, by hand: the limit for Python on this machine."""
-    tenant = str(people["tenant_id"])
-    actors = [(str(people[r].user_id), people[r].actor_label) for r in ("requester", "manager", "director")]
-    for instance_id, amount, version in jobs:
-        chosen = (actors[0], actors[1] if amount < 5000 else actors[2], actors[1])
-        for (transition, from_state, to_state), (actor_id, label) in zip(STEPS, chosen, strict=True):
-            now = datetime.now(UTC)
-            with conn.transaction(), conn.cursor() as cur:
-                cur.execute("select set_config('app.tenant_id', %s, true), set_config('baton.perform', 'on', true)",
-                            (tenant,))
-                state, current = cur.execute(RAW_LOCK, (tenant, instance_id)).fetchone()
-                assert state == from_state and current == version
-                cur.execute(RAW_UPDATE, (to_state, now, now, label, tenant, instance_id, version))
-                assert cur.rowcount == 1
-                cur.execute(RAW_HISTORY, (tenant, uuid.uuid4(), instance_id, transition, from_state, to_state,
-                                          actor_id, label, now))
-                cur.execute(RAW_AUDIT, (tenant, uuid.uuid4(), actor_id, label, instance_id,
-                                        json.dumps({"state": from_state, "version": version}),
-                                        json.dumps({"state": to_state, "version": version + 1,
-                                                    "transition": transition, "inputs": {}, "comment": None})))
-            version += 1
-    return 3 * len(jobs)
-
-
-SPIFF_TASKS = (("submit",), ("approve_small", "approve_large"), ("close",))
-
-
-def _run_spiff(jobs: list[tuple[str, int, int]], _people: dict[str, Any], conn: Any) -> int:
-    """Load the snapshot, complete the ready user task, run engine steps, save: one transaction a step."""
-    from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
-    from SpiffWorkflow.util.task import TaskState
-
-    serializer = BpmnWorkflowSerializer()
-    for workflow_id, amount, _version in jobs:
-        expected = ("submit", "approve_small" if amount < 5000 else "approve_large", "close")
-        for step in range(3):
-            with conn.transaction(), conn.cursor() as cur:
-                (data,) = cur.execute("select data::text from bench_spiff where id = %s for update",
-                                      (workflow_id,)).fetchone()
-                workflow = serializer.deserialize_json(data)
-                [task] = workflow.get_tasks(state=TaskState.READY, manual=True)
-                assert task.task_spec.bpmn_id == expected[step]
-                if step == 0:
-                    task.data["amount"] = amount
-                task.run()
-                workflow.do_engine_steps()
-                cur.execute("update bench_spiff set data = %s::json where id = %s",
-                            (serializer.serialize_json(workflow), workflow_id))
-    return 3 * len(jobs)
 
 
 if __name__ == "__main__":

@@ -119,7 +119,7 @@ def _header(viewer: Viewer, dark: ui.dark_mode) -> None:
             _search_box(viewer)
         ui.space()
         language = ui.select(LANGUAGE_NAMES, value=app.storage.user.get("locale") or "en",
-                             on_change=lambda e: _set_locale(viewer, e.value))
+                             on_change=lambda e: set_locale(viewer, e.value))
         labelled(language.props('dense options-dense borderless dark'), _("Language")).classes("w-28")
         theme_names = {"light": _("Light"), "dark": _("Dark"), "auto": _("Automatic")}
         theme = ui.select(theme_names, value=app.storage.user.get("theme", viewer.info.theme),
@@ -196,7 +196,8 @@ def _show_person(member: users.Member) -> None:
     dialog.open()
 
 
-async def _set_locale(viewer: Viewer, locale: str) -> None:
+async def set_locale(viewer: Viewer, locale: str) -> None:
+    """Persist the reader's language and show the page again in it."""
     if locale == app.storage.user.get("locale"):
         return
     app.storage.user["locale"] = locale

@@ -8,7 +8,7 @@ from domain.errors import N_, DomainError
 from domain.iam import users
 from ui.i18n import LANGUAGE_NAMES, _
 from ui.session import Viewer
-from ui.shell import console_page
+from ui.shell import console_page, set_locale
 from ui.widgets import clear_errors, mark_error, show_error
 
 
@@ -51,12 +51,4 @@ def create() -> None:
             ui.label(_("Preferences")).classes("text-subtitle1").props('role="heading" aria-level="2"')
             ui.label(viewer.info.email).classes("text-caption")
             ui.select(LANGUAGE_NAMES, label=_("Language"), value=app.storage.user.get("locale") or "en",
-                      on_change=lambda e: _save_locale(viewer, e.value)).classes("w-60")
-
-
-async def _save_locale(viewer: Viewer, locale: str) -> None:
-    if locale == app.storage.user.get("locale"):
-        return
-    app.storage.user["locale"] = locale
-    await run.io_bound(users.set_preferences, viewer.ctx, locale=locale)
-    ui.navigate.reload()
+                      on_change=lambda e: set_locale(viewer, e.value)).classes("w-60")
