@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from uuid import UUID
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlmodel import Session
 
 _state: dict[str, Engine] = {}
@@ -56,16 +56,29 @@ def tenant_session(tenant_id: UUID, *, settings: Mapping[str, str] | None = None
     if not isinstance(tenant_id, UUID):
         raise TenantContextMissing("a tenant-scoped transaction needs a tenant id")
     with _session() as session:
-        extra = dict(settings or {})
-        if not extra:
-            set_tenant(session, tenant_id)
-        else:
-            calls = ", ".join(f"set_config(:k{i}, :v{i}, true)" for i in range(len(extra)))
-            params: dict[str, str] = {"t": str(tenant_id)}
-            for i, (key, value) in enumerate(extra.items()):
-                params[f"k{i}"], params[f"v{i}"] = key, value
-            session.execute(text(f"select set_config('app.tenant_id', :t, true), {calls}"), params)
+        _scope(session, tenant_id, settings)
         yield session
+
+
+@contextmanager
+def tenant_connection(tenant_id: UUID, *, settings: Mapping[str, str] | None = None) -> Iterator[Connection]:
+    """Like `tenant_session`, on a plain Core connection: no ORM unit of work, for hot
+    paths that write with Core statements (a transition costs a millisecond less)."""
+    if not isinstance(tenant_id, UUID):
+        raise TenantContextMissing("a tenant-scoped transaction needs a tenant id")
+    with engine().begin() as connection:
+        _scope(connection, tenant_id, settings)
+        yield connection
+
+
+def _scope(target: Session | Connection, tenant_id: UUID, settings: Mapping[str, str] | None) -> None:
+    """Set the tenant (and further transaction-local settings) in one statement."""
+    extra = dict(settings or {})
+    calls = "".join(f", set_config(:k{i}, :v{i}, true)" for i in range(len(extra)))
+    params: dict[str, str] = {"t": str(tenant_id)}
+    for i, (key, value) in enumerate(extra.items()):
+        params[f"k{i}"], params[f"v{i}"] = key, value
+    target.execute(text(f"select set_config('app.tenant_id', :t, true){calls}"), params)
 
 
 def set_tenant(session: Session, tenant_id: UUID) -> None:

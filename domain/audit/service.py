@@ -25,6 +25,7 @@ from domain.iam.models import Tenant
 from storage import db
 
 GENESIS = "0" * 64
+_INSERT = insert(AuditEvent.__table__)  # parameters bound per call: the statement is built once
 PAGE_MAX = 500
 
 
@@ -42,11 +43,11 @@ def record(
     """Append one event for `ctx.tenant_id` (or `tenant_id`) in the open transaction.
 
     One INSERT statement (seq, hashes and time come from the chain trigger)."""
-    session.execute(insert(AuditEvent.__table__).values(
-        tenant_id=tenant_id or ctx.tenant_id, id=uuid4(), actor_id=ctx.user_id, actor_label=ctx.actor_label,
-        action=action, entity_type=entity_type, entity_id=str(entity_id), before=_jsonable(before),
-        after=_jsonable(after), ip=ctx.ip,
-    ))
+    session.execute(_INSERT, {
+        "tenant_id": tenant_id or ctx.tenant_id, "id": uuid4(), "actor_id": ctx.user_id,
+        "actor_label": ctx.actor_label, "action": action, "entity_type": entity_type, "entity_id": str(entity_id),
+        "before": _jsonable(before), "after": _jsonable(after), "ip": ctx.ip,
+    })
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,8 +18,7 @@ from types import SimpleNamespace
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import insert, select, update
-from sqlmodel import Session
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from domain.audit.service import record
 from domain.context import Ctx
@@ -34,6 +33,10 @@ from storage import db
 
 _INSTANCES = WorkflowInstance.__table__
 _HISTORY = TransitionRecord.__table__
+_KEYS = IdempotencyKey.__table__
+_HISTORY_INSERT = insert(_HISTORY)
+_INSTANCE_UPDATE = update(_INSTANCES).where(_INSTANCES.c.tenant_id == bindparam("t"),
+                                            _INSTANCES.c.id == bindparam("i"))
 MAX_AUTOMATIC_STEPS = 10
 SUBJECT_PERMISSION = {"request": "request:transition", "project": "project:manage", "contract": "project:manage",
                       "scope_change": "project:manage", "task": "project:manage", "milestone": "project:manage",
@@ -81,7 +84,7 @@ def perform(*, ctx: Ctx, instance_id: UUID, transition_id: str, expected_version
     returns the first response and writes nothing.
     """
     request_hash = _hash(instance_id, transition_id, expected_version, inputs, comment)
-    with db.tenant_session(ctx.tenant_id, settings={"baton.perform": "on"}) as session:
+    with db.tenant_connection(ctx.tenant_id, settings={"baton.perform": "on"}) as session:
         row = session.execute(select(_INSTANCES).where(
             _INSTANCES.c.tenant_id == ctx.tenant_id, _INSTANCES.c.id == instance_id).with_for_update()
         ).mappings().first()
@@ -90,8 +93,8 @@ def perform(*, ctx: Ctx, instance_id: UUID, transition_id: str, expected_version
         instance = SimpleNamespace(**row)  # a plain copy: written back with one UPDATE below
         ctx.require(SUBJECT_PERMISSION.get(instance.subject_type, "request:transition"))
         if idempotency_key:
-            seen = session.scalars(select(IdempotencyKey).where(
-                IdempotencyKey.tenant_id == ctx.tenant_id, IdempotencyKey.key == idempotency_key)).first()
+            seen = session.execute(select(_KEYS.c.request_hash, _KEYS.c.response).where(
+                _KEYS.c.tenant_id == ctx.tenant_id, _KEYS.c.key == idempotency_key)).first()
             if seen is not None:
                 if seen.request_hash != request_hash:
                     raise IdempotencyMismatch(N_("This request key was already used for a different change."))
@@ -104,19 +107,19 @@ def perform(*, ctx: Ctx, instance_id: UUID, transition_id: str, expected_version
         outcome = _fire(session, ctx, instance, transition_id, actor_of(ctx), inputs, comment, now)
         from_state = instance.state
         automatic = _apply_and_follow(session, ctx, instance, outcome, now)
-        session.execute(update(_INSTANCES).where(_INSTANCES.c.tenant_id == ctx.tenant_id,
-                                                 _INSTANCES.c.id == instance.id).values(
-            state=instance.state, state_entered_at=now, fields=instance.fields, priority=instance.priority,
-            assignee_id=instance.assignee_id, version=instance.version, updated_at=now, updated_by=ctx.actor_label))
+        session.execute(_INSTANCE_UPDATE, {
+            "t": ctx.tenant_id, "i": instance.id, "state": instance.state, "state_entered_at": now,
+            "fields": instance.fields, "priority": instance.priority, "assignee_id": instance.assignee_id,
+            "version": instance.version, "updated_at": now, "updated_by": ctx.actor_label})
         result = Performed(instance_id=instance.id, transition_id=transition_id, from_state=from_state,
                            to_state=instance.state, version=instance.version, automatic=tuple(automatic))
         if idempotency_key:
-            session.add(IdempotencyKey(tenant_id=ctx.tenant_id, key=idempotency_key, request_hash=request_hash,
-                                       response=result.as_dict()))
+            session.execute(insert(_KEYS).values(tenant_id=ctx.tenant_id, key=idempotency_key,
+                                                 request_hash=request_hash, response=result.as_dict()))
         return result  # the workflow_instances_notify trigger tells every process (LISTEN baton_changes)
 
 
-def _fire(session: Session, ctx: Ctx, instance: Any, transition_id: str, actor: Actor,
+def _fire(session: Connection, ctx: Ctx, instance: Any, transition_id: str, actor: Actor,
           inputs: dict[str, Any] | None, comment: str | None, now: datetime) -> Outcome:
     definition = definition_of(session, ctx.tenant_id, instance.version_id)
     try:
@@ -126,7 +129,7 @@ def _fire(session: Session, ctx: Ctx, instance: Any, transition_id: str, actor: 
         raise TransitionRefused(denied.reason) from None
 
 
-def _apply_and_follow(session: Session, ctx: Ctx, instance: Any, outcome: Outcome, now: datetime) -> list[str]:
+def _apply_and_follow(session: Connection, ctx: Ctx, instance: Any, outcome: Outcome, now: datetime) -> list[str]:
     """Apply `outcome`, then any transitions its actions fire automatically (as the system)."""
     automatic: list[str] = []
     pending = _apply(session, ctx, instance, outcome, now)
@@ -141,16 +144,16 @@ def _apply_and_follow(session: Session, ctx: Ctx, instance: Any, outcome: Outcom
     return automatic
 
 
-def _apply(session: Session, ctx: Ctx, instance: Any, outcome: Outcome, now: datetime) -> list[str]:
+def _apply(session: Connection, ctx: Ctx, instance: Any, outcome: Outcome, now: datetime) -> list[str]:
     """Effects, history row and audit event of one outcome; the instance row is written by the caller."""
     before = {"state": instance.state, "version": instance.version}
     follow_ups = effects.apply(session, ctx, instance, outcome, now)
     instance.state, instance.version = outcome.to_state, instance.version + 1
     inputs = dict(outcome.audit["inputs"])
-    session.execute(insert(_HISTORY).values(
-        tenant_id=ctx.tenant_id, id=uuid4(), instance_id=instance.id, transition_id=outcome.transition_id,
-        from_state=outcome.from_state, to_state=outcome.to_state, actor_id=ctx.user_id, actor_label=ctx.actor_label,
-        inputs=inputs, comment=outcome.comment, at=now))
+    session.execute(_HISTORY_INSERT, {
+        "tenant_id": ctx.tenant_id, "id": uuid4(), "instance_id": instance.id, "transition_id": outcome.transition_id,
+        "from_state": outcome.from_state, "to_state": outcome.to_state, "actor_id": ctx.user_id,
+        "actor_label": ctx.actor_label, "inputs": inputs, "comment": outcome.comment, "at": now})
     record(session, ctx, action="workflow.transition", entity_type=instance.subject_type,
            entity_id=instance.subject_id, before=before,
            after={"state": instance.state, "version": instance.version, "transition": outcome.transition_id,

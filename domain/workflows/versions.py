@@ -6,7 +6,7 @@ from collections import OrderedDict
 from threading import Lock
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlmodel import Session
 
 from domain.errors import N_, NotFound
@@ -19,15 +19,16 @@ _cache: OrderedDict[tuple[UUID, UUID], Definition] = OrderedDict()
 _lock = Lock()
 
 
-def definition_of(session: Session, tenant_id: UUID, version_id: UUID) -> Definition:
+def definition_of(session: Session | Connection, tenant_id: UUID, version_id: UUID) -> Definition:
     """The compiled definition of a version (a published version's document never changes)."""
     key = (tenant_id, version_id)
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    version = session.scalars(select(WorkflowVersion).where(
-        WorkflowVersion.tenant_id == tenant_id, WorkflowVersion.id == version_id)).first()
+    table = WorkflowVersion.__table__
+    version = session.execute(select(table.c.document, table.c.status).where(
+        table.c.tenant_id == tenant_id, table.c.id == version_id)).first()
     if version is None:
         raise NotFound(N_("The workflow version of this record no longer exists."))
     definition = compile_definition(version.document)
