@@ -199,7 +199,7 @@ def _transition_warnings(doc: Mapping[str, Any]) -> Iterator[Problem]:
                           msgid=N_("Nobody can fire “{transition}”: give it roles (or “any”), or fire it "
                                    "automatically from an action."))
         sources = tuple(sorted(t["from"])) if isinstance(t["from"], list) else (t["from"],)
-        signature = (sources, t["to"], repr(t.get("label")))
+        signature = (sources, t["to"], repr(t.get("label") or t["id"]))  # a missing label shows the id
         if signature in seen:
             yield Problem(code="duplicate_transition", severity=WARNING, path=f"/transitions/{i}", element=element,
                           params={"transition": t["id"], "other": seen[signature]},

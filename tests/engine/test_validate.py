@@ -88,7 +88,8 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
                                                              "roles": ["manager"]}),
                                     d["slas"][0].update(start_on=["ghost"])), "/slas/0/start_on"),
     ("nobody", lambda d: d["transitions"][1].update(roles=[]), "/transitions/1/roles"),
-    ("duplicate_transition", lambda d: d["transitions"].append({**d["transitions"][1], "id": "close_again"}),
+    ("duplicate_transition", lambda d: (d["transitions"][1].update(label={"en": "Close"}),
+                                        d["transitions"].append({**d["transitions"][1], "id": "close_again"})),
      "/transitions/2"),
 ]
 
@@ -102,6 +103,12 @@ def test_each_problem_code_is_reported_where_it_is(code: str, change: Callable[[
     assert any(p.path == path or p.path.startswith(path + "/") or (path == "/" and p.path == "") for p in found), \
         [str(p) for p in found]
     assert all(p.message and "{" not in p.message for p in problems)
+
+
+def test_transitions_without_labels_differ_by_their_ids() -> None:
+    doc = mutated(lambda d: d["transitions"].append({**d["transitions"][1], "id": "close_too"}))
+    assert "duplicate_transition" not in codes({**doc, "transitions": [
+        {k: v for k, v in t.items() if k != "label"} for t in doc["transitions"]]})
 
 
 def test_warnings_do_not_block_compiling() -> None:
