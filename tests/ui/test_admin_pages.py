@@ -93,3 +93,46 @@ async def test_platform_admin_creates_a_tenant_and_bad_input_creates_nothing(
     await user.should_see("Tenant created.", retries=SLOW)
     assert slug in {row["slug"] for row in only(user, ui.table).rows}
     assert slug in {t.slug for t in tenants.list_tenants(factories.platform_admin())}
+
+
+async def test_admin_creates_a_vendor_and_bad_input_saves_nothing(database: DatabaseUrls, user: User) -> None:
+    from domain.iam import vendors
+
+    bundle = factories.new_tenant()
+    await sign_in(user, bundle.admin_email)
+    await wait_for_navigation(user)
+    await user.open("/vendors")
+    user.find(kind=ui.button, content="New vendor").click()
+    await user.should_see("Save", retries=SLOW)
+    user.find(kind=ui.input, content="Name").type("Brightline Glazing")
+    user.find(kind=ui.input, content="E-mail").type("not-an-address")
+    user.find(kind=ui.button, content="Save").click()
+    await user.should_see("Please correct the highlighted fields.", retries=SLOW)
+    assert vendors.list_vendors(bundle.admin) == []
+    user.find(kind=ui.input, content="E-mail").clear().type("jobs@brightline.example")
+    user.find(kind=ui.button, content="Save").click()
+    await user.should_see("Vendor saved.", retries=SLOW)
+    assert [v.name for v in vendors.list_vendors(bundle.admin)] == ["Brightline Glazing"]
+    assert "Brightline Glazing" in {row["name"] for row in only(user, ui.table).rows}
+
+
+async def test_a_person_changes_their_own_password(database: DatabaseUrls, user: User) -> None:
+    from domain.iam import auth
+
+    bundle = factories.new_tenant()
+    email = factories.add_person(bundle, "viewer")
+    await sign_in(user, email)
+    await wait_for_navigation(user)
+    await user.open("/account")
+    await user.should_see("Change password", retries=SLOW)
+    new_password = "a-brand-new-password-42"
+    user.find(kind=ui.input, content="Current password").type("wrong current password")
+    user.find(kind=ui.input, content="New password").type(new_password)
+    user.find(kind=ui.input, content="Repeat the new password").type(new_password)
+    user.find(kind=ui.button, content="Change password").click()
+    await user.should_see("The current password is not correct.", retries=SLOW)
+    user.find(kind=ui.input, content="Current password").clear().type(factories.PASSWORD)
+    user.find(kind=ui.button, content="Change password").click()
+    await user.should_see("Your password was changed.", retries=SLOW)
+    token, _info = auth.login(email=email, password=new_password, ip=factories.unique("10.8."))
+    assert token
