@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import uuid
 
 from nicegui import ui
 from nicegui.testing import User
+from nicegui.testing.user_interaction import UserInteraction
 
 from domain.iam import platform, tenants, users
 from storage.postgres import DatabaseUrls
@@ -19,6 +21,17 @@ def only(user: User, kind: type, predicate=lambda element: True):  # type: ignor
     found = [e for e in user.find(kind=kind).elements if predicate(e)]
     assert len(found) == 1, found
     return found[0]
+
+
+async def row_with(user: User, column: str, value: str) -> dict[str, object]:
+    """The table row whose `column` is `value`, once the page has loaded its rows."""
+    for _ in range(SLOW):
+        rows = [row for row in only(user, ui.table).rows if row.get(column) == value] if user.find(
+            kind=ui.table).elements else []
+        if rows:
+            return rows[0]
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no row with {column} = {value}")
 
 
 async def test_audit_page_lists_filters_and_exports(database: DatabaseUrls, user: User) -> None:
@@ -136,3 +149,26 @@ async def test_a_person_changes_their_own_password(database: DatabaseUrls, user:
     await user.should_see("Your password was changed.", retries=SLOW)
     token, _info = auth.login(email=email, password=new_password, ip=factories.unique("10.8."))
     assert token
+
+
+async def test_admin_resets_a_password_and_the_temporary_one_signs_in(database: DatabaseUrls, user: User) -> None:
+    from domain.iam import auth
+
+    bundle = factories.new_tenant()
+    email = factories.add_named_person(bundle, "technician", name="Reset Me")
+    await sign_in(user, bundle.admin_email)
+    await wait_for_navigation(user)
+    await user.open("/admin")
+    target = await row_with(user, "email", email)
+    user.find(kind=ui.table).trigger("rowClick", [None, target])
+    await user.should_see("Edit user", retries=SLOW)
+    user.find(kind=ui.button, content="Reset password").click()
+    await user.should_see("Give Reset Me a new temporary password? Their open sessions end.", retries=SLOW)
+    confirm = [b for b in user.find(kind=ui.button, content="Reset password").elements
+               if b.props.get("color") == "negative"]
+    assert len(confirm) == 1
+    UserInteraction(user, set(confirm), None).click()
+    await user.should_see("Temporary password for Reset Me", retries=SLOW)
+    temporary = next(e.value for e in user.find(kind=ui.input, content="Temporary password").elements)
+    token, info = auth.login(email=email, password=temporary, ip=factories.unique("10.6."))
+    assert token and info.must_change_password
