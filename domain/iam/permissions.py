@@ -12,6 +12,7 @@ PERMISSIONS: dict[str, str] = {
     "role:manage": N_("Create and edit roles and their permissions"),
     "vendor:read": N_("See vendors"),
     "vendor:manage": N_("Create and edit vendors"),
+    "vendor:transition": N_("Move vendors through their onboarding workflow"),
     "audit:read": N_("Read and export the audit trail"),
     "workflow:design": N_("Design and publish workflows"),
     "request:read": N_("See requests"),
@@ -19,9 +20,11 @@ PERMISSIONS: dict[str, str] = {
     "request:update": N_("Edit requests"),
     "request:transition": N_("Move requests through their workflow"),
     "project:read": N_("See projects"),
-    "project:manage": N_("Create, edit and move projects"),
+    "project:manage": N_("Create and edit projects"),
+    "project:transition": N_("Move projects through their workflow"),
     "asset:read": N_("See buildings and assets"),
-    "asset:manage": N_("Create, edit and move buildings and assets"),
+    "asset:manage": N_("Create and edit buildings and assets"),
+    "asset:transition": N_("Move buildings and assets through their workflow"),
 }
 
 SYSTEM_ROLES: dict[str, tuple[str, str, frozenset[str]]] = {
@@ -31,9 +34,9 @@ SYSTEM_ROLES: dict[str, tuple[str, str, frozenset[str]]] = {
         N_("Manager"),
         N_("Runs requests, projects, assets and vendors"),
         frozenset({
-            "user:read", "vendor:read", "vendor:manage", "audit:read", "request:read", "request:create",
-            "request:update", "request:transition", "project:read", "project:manage", "asset:read",
-            "asset:manage",
+            "user:read", "vendor:read", "vendor:manage", "vendor:transition", "audit:read", "request:read",
+            "request:create", "request:update", "request:transition", "project:read", "project:manage",
+            "project:transition", "asset:read", "asset:manage", "asset:transition",
         }),
     ),
     "dispatcher": (
@@ -45,7 +48,7 @@ SYSTEM_ROLES: dict[str, tuple[str, str, frozenset[str]]] = {
     "technician": (
         N_("Technician"),
         N_("Works on assigned requests"),
-        frozenset({"request:read", "request:transition", "asset:read"}),
+        frozenset({"request:read", "request:transition", "asset:read", "asset:transition"}),
     ),
     # Requesters and vendors move requests only where the workflow's roles let them
     # (submit and confirm their own; start and finish assigned work).

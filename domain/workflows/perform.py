@@ -38,9 +38,10 @@ _HISTORY_INSERT = insert(_HISTORY)
 _INSTANCE_UPDATE = update(_INSTANCES).where(_INSTANCES.c.tenant_id == bindparam("t"),
                                             _INSTANCES.c.id == bindparam("i"))
 MAX_AUTOMATIC_STEPS = 10
-SUBJECT_PERMISSION = {"request": "request:transition", "project": "project:manage", "contract": "project:manage",
-                      "scope_change": "project:manage", "task": "project:manage", "milestone": "project:manage",
-                      "asset": "asset:manage", "vendor": "vendor:manage"}
+SUBJECT_PERMISSION = {"request": "request:transition", "project": "project:transition",
+                      "contract": "project:transition", "scope_change": "project:transition",
+                      "task": "project:transition", "milestone": "project:transition",
+                      "asset": "asset:transition", "vendor": "vendor:transition"}
 
 
 class TransitionRefused(DomainError):

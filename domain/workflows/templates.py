@@ -13,10 +13,10 @@ from engine.load import compile_definition
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 SUBJECT_PERMISSIONS = {
     "request": ["request:read", "request:transition"],
-    "asset": ["asset:read", "asset:manage"],
-    "vendor": ["vendor:read", "vendor:manage"],
+    "asset": ["asset:read", "asset:transition"],
+    "vendor": ["vendor:read", "vendor:transition"],
 }
-PROJECT_PERMISSIONS = ["project:read", "project:manage"]
+PROJECT_PERMISSIONS = ["project:read", "project:transition"]
 
 
 def template_keys() -> list[str]:

@@ -141,3 +141,26 @@ def _functions(conn: Connection) -> set[str]:
     return set(conn.execute(text(
         "select proname from pg_proc where pronamespace = 'public'::regnamespace and proname like 'baton_%'"
     )).scalars())
+
+
+def test_transition_permissions_reach_existing_roles(scratch: DatabaseUrls) -> None:
+    migrate.upgrade(scratch, "0002_workflows")
+    owner = create_engine(scratch.owner, poolclass=NullPool)
+    ids = {"t": str(uuid.uuid4()), "m": str(uuid.uuid4()), "c": str(uuid.uuid4()), "v": str(uuid.uuid4())}
+    try:
+        with owner.begin() as conn:
+            conn.execute(text("insert into tenants (id, name, slug) values (:t, 'Old', 'old')"), ids)
+            conn.execute(text("insert into roles (tenant_id, id, key, name, is_system) values "
+                              "(:t, :m, 'manager', 'Manager', true), (:t, :c, 'site_lead', 'Site lead', false), "
+                              "(:t, :v, 'viewer', 'Viewer', true)"), ids)
+            conn.execute(text("insert into role_permissions (tenant_id, role_id, permission) values "
+                              "(:t, :c, 'project:manage'), (:t, :v, 'project:read')"), ids)
+        migrate.upgrade(scratch)
+        with owner.connect() as conn:
+            granted = {(r.key, r.permission) for r in conn.execute(text(
+                "select r.key, rp.permission from role_permissions rp join roles r on r.id = rp.role_id "
+                "where rp.permission like :p"), {"p": "%:transition"})}
+    finally:
+        owner.dispose()
+    assert granted == {("manager", "project:transition"), ("manager", "asset:transition"),
+                       ("manager", "vendor:transition"), ("site_lead", "project:transition")}

@@ -20,4 +20,4 @@ def test_all_templates_publish_and_create_their_missing_roles(database):
     assert {"director", "change_board", "finance", "incident_manager"} <= set(roles)
     assert not roles["change_board"].is_system
     assert set(roles["change_board"].permissions) == {"request:read", "request:transition"}
-    assert set(roles["asset_manager"].permissions) == {"asset:read", "asset:manage"}
+    assert set(roles["asset_manager"].permissions) == {"asset:read", "asset:transition"}
