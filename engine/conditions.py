@@ -146,8 +146,17 @@ def check_condition(condition: Any, *, fields: Mapping[str, FieldSpec], roles: f
     """Static check: (JSON pointer, code, message) per problem; codes unknown_field, bad_condition, unknown_role."""
     if condition is None or (isinstance(condition, Mapping) and not condition):
         return []
+    return [(where, code, msgid.format(**params)) for where, code, msgid, params in
+            check_condition_details(condition, fields=fields, roles=roles, path=path)]
+
+
+def check_condition_details(condition: Any, *, fields: Mapping[str, FieldSpec], roles: frozenset[str] | None = None,
+                            path: str = "") -> list[tuple[str, str, str, dict[str, Any]]]:
+    """`check_condition` with translatable messages: (JSON pointer, code, msgid, params)."""
     from engine.condition_checks import check_tree
 
+    if condition is None or (isinstance(condition, Mapping) and not condition):
+        return []
     return list(check_tree(condition, path, 0, fields, roles))
 
 

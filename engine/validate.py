@@ -12,7 +12,7 @@ from typing import Any
 
 from engine import graph
 from engine.builtins import field_specs
-from engine.conditions import check_condition
+from engine.conditions import check_condition_details
 from engine.durations import DurationError, parse_duration
 from engine.load import compile_unchecked, parse_source
 from engine.problems import ERROR, N_, WARNING, Problem
@@ -156,9 +156,8 @@ def _fields_and_conditions(doc: Mapping[str, Any]) -> Iterator[Problem]:
 
 def _condition(cond: Any, specs: Mapping[str, Any], roles: frozenset[str], path: str,
                element: str) -> Iterator[Problem]:
-    for where, code, message in check_condition(cond, fields=specs, roles=roles, path=path):
-        yield Problem(code=code, severity=ERROR, path=where, element=element, msgid="{detail}",
-                      params={"detail": message})
+    for where, code, msgid, params in check_condition_details(cond, fields=specs, roles=roles, path=path):
+        yield Problem(code=code, severity=ERROR, path=where, element=element, msgid=msgid, params=params)
 
 
 def _durations(doc: Mapping[str, Any]) -> Iterator[Problem]:

@@ -355,20 +355,6 @@ def within(actual: date | datetime, sign: int, span: timedelta, *, now: datetime
     return (-limit if sign <= 0 else 0) <= offset <= (limit if sign >= 0 else 0)
 
 
-def hint(ftype: str, options: tuple[str, ...], op: str) -> str:
-    """What a condition's value should look like, for the validator's messages."""
-    if op == "within":
-        return "a duration such as 3d, 4h, -1w (the past) or +2d (the future)"
-    many = op in ("in", "not_in") or (ftype == "multiselect" and op != "contains")
-    single = {"number": "a number", "date": "an ISO date (2026-12-01) or date-time, or today, now, -3d, +4h",
-              "text": "a text", "boolean": "true or false"}.get(KIND.get(ftype, ""), "an id")
-    if ftype == "money":
-        single = "a number or {amount, currency}"
-    elif ftype in ("select", "multiselect"):
-        single = "an option" + (f" ({', '.join(options)})" if options else "")
-    return f"a non-empty list, each {single}" if many else single
-
-
 def _order(op: str, c: int) -> bool:
     return {"eq": c == 0, "ne": c != 0, "gt": c > 0, "after": c > 0, "gte": c >= 0,
             "lt": c < 0, "before": c < 0, "lte": c <= 0}[op]

@@ -111,6 +111,14 @@ def test_transitions_without_labels_differ_by_their_ids() -> None:
         {k: v for k, v in t.items() if k != "label"} for t in doc["transitions"]]})
 
 
+def test_condition_problems_are_translatable_templates() -> None:
+    doc = mutated(lambda d: d["transitions"][0].update(condition={"field": "amount", "op": "in", "value": 5}))
+    [problem] = [p for p in validate_definition(doc) if p.code == "bad_condition"]
+    assert problem.msgid.startswith("'{op}' on the field '{field}' ({type}) needs a non-empty list")
+    assert problem.message == "'in' on the field 'amount' (money) needs a non-empty list, each a number or " \
+        "{amount, currency}, not 5."
+
+
 def test_warnings_do_not_block_compiling() -> None:
     doc = mutated(lambda d: d["transitions"][1].update(roles=[]))
     assert {p.severity for p in validate_definition(doc)} == {"warning"}
