@@ -199,3 +199,38 @@ def _view(version: WorkflowVersion, key: str) -> VersionView:
                        status=version.status, document=version.document,
                        problems=tuple(validate_definition(version.document)), created_at=version.created_at,
                        published_at=version.published_at)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DefinitionSummary:
+    key: str
+    subject: str
+    name: dict[str, str]
+    published: VersionView | None  # the newest published version
+    draft: VersionView | None
+    versions: int
+
+
+def list_definitions(ctx: Ctx) -> list[DefinitionSummary]:
+    """Every workflow of the tenant with its newest published version and its draft."""
+    ctx.require(DESIGN)
+    with db.tenant_session(ctx.tenant_id) as session:
+        rows = session.execute(
+            select(WorkflowVersion, WorkflowDefinition)
+            .join(WorkflowDefinition, (WorkflowDefinition.tenant_id == WorkflowVersion.tenant_id)
+                  & (WorkflowDefinition.id == WorkflowVersion.definition_id))
+            .where(WorkflowVersion.tenant_id == ctx.tenant_id)
+            .order_by(WorkflowDefinition.key, WorkflowVersion.number.desc())).all()
+    grouped: dict[str, list[tuple[WorkflowVersion, WorkflowDefinition]]] = {}
+    for version, definition in rows:
+        grouped.setdefault(definition.key, []).append((version, definition))
+    summaries = []
+    for key, items in grouped.items():
+        definition = items[0][1]
+        published = next((v for v, _d in items if v.status == "published"), None)
+        draft = next((v for v, _d in items if v.status == "draft"), None)
+        summaries.append(DefinitionSummary(
+            key=key, subject=definition.subject, name=dict(definition.name),
+            published=_view(published, key) if published else None, draft=_view(draft, key) if draft else None,
+            versions=len(items)))
+    return summaries

@@ -23,14 +23,12 @@ class EmptyPage:
 
 PAGES = (
     EmptyPage("/requests", N_("Requests"), "request:read", "assignment", N_("No requests yet"),
-              N_("Maintenance, change and incident requests will be listed here once a request workflow is "
-                 "published for this tenant.")),
+              N_("Maintenance, change and incident requests raised in this tenant will be listed here, each "
+                 "with where it stands in its workflow.")),
     EmptyPage("/projects", N_("Projects"), "project:read", "account_tree", N_("No projects yet"),
               N_("Projects with their contracts, scope, tasks and milestones will be listed here.")),
     EmptyPage("/assets", N_("Assets"), "asset:read", "domain", N_("No buildings or assets yet"),
               N_("Buildings and the assets in them will be listed here.")),
-    EmptyPage("/designer", N_("Designer"), "workflow:design", "schema", N_("No workflows yet"),
-              N_("Workflows drawn for this tenant will be listed here, ready to edit and publish.")),
 )
 
 
