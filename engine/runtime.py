@@ -15,7 +15,7 @@ from typing import Any
 
 from engine.builtins import definition_specs
 from engine.conditions import Actor, Facts, Reason, evaluate
-from engine.model import ANY_ROLE, Action, Definition, Label, Transition, label_text, thaw
+from engine.model import ANY_ROLE, Action, Definition, Label, Transition, thaw
 from engine.problems import N_
 
 
@@ -192,10 +192,6 @@ def _sla_events(definition: Definition, source: str, target: str) -> tuple[SlaEv
     return tuple(events)
 
 
-def option_label(option: ActionOption, locale: str = "en") -> str:
-    return label_text(option.label, locale, option.transition_id)
-
 
 __all__ = ["SYSTEM", "ActionOption", "Instance", "Outcome", "SlaEvent", "TransitionDenied", "available_actions",
-           "fire",
-           "option_label"]
+           "fire"]

@@ -12,7 +12,6 @@ from domain.errors import SessionExpired
 from domain.iam import auth
 from domain.iam.tenants import get_tenant
 from domain.ops import logs
-from ui.i18n import error_text
 
 TOKEN = "token"
 
@@ -59,20 +58,6 @@ async def viewer_or_redirect(*, allow_password_change: bool = False) -> Viewer |
     logs.tenant.set(tenant.slug)
     logs.user.set(info.email)
     return Viewer(info=info, ctx=ctx, timezone=str(tenant.settings.get("timezone", "UTC")))
-
-
-async def refresh_viewer(viewer: Viewer) -> Viewer | None:
-    """The same viewer with fresh rights (roles may have changed); None when the session ended."""
-    token = app.storage.user.get(TOKEN)
-    try:
-        info = await run.io_bound(auth.resume, token or "")
-        ctx = await run.io_bound(auth.context_for, info, ip=client_ip())
-    except SessionExpired as exc:
-        app.storage.user.pop(TOKEN, None)
-        ui.notify(error_text(exc), type="warning")
-        ui.navigate.to("/login")
-        return None
-    return Viewer(info=info, ctx=ctx, timezone=viewer.timezone)
 
 
 # Marks the time of the person's last click or key press on the page (constant code, no user data).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -10,13 +10,7 @@ from sqlalchemy import Column, DateTime, ForeignKeyConstraint, Index, UniqueCons
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _ts(nullable: bool = False) -> Any:
-    return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=nullable)
+from domain.columns import timestamp
 
 
 class Tenant(SQLModel, table=True):
@@ -27,7 +21,7 @@ class Tenant(SQLModel, table=True):
     status: str = Field(default="active", max_length=20)  # active | suspended
     is_platform: bool = Field(default=False)
     settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp()
 
 
 class User(SQLModel, table=True):
@@ -42,8 +36,8 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=512)
     must_change_password: bool = Field(default=False)
     is_platform_admin: bool = Field(default=False)
-    created_at: datetime = _ts()
-    password_changed_at: datetime = _ts()
+    created_at: datetime = timestamp()
+    password_changed_at: datetime = timestamp()
     last_login_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
 
@@ -59,7 +53,7 @@ class Membership(SQLModel, table=True):
     user_id: UUID = Field(foreign_key="users.id", ondelete="CASCADE")
     vendor_id: UUID | None = Field(default=None)
     status: str = Field(default="active", max_length=20)  # active | disabled
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp()
 
 
 class Role(SQLModel, table=True):
@@ -71,7 +65,7 @@ class Role(SQLModel, table=True):
     name: str = Field(max_length=120)
     description: str = Field(default="", max_length=500)
     is_system: bool = Field(default=False)
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp()
 
 
 class RolePermission(SQLModel, table=True):
@@ -107,7 +101,7 @@ class Vendor(SQLModel, table=True):
     status: str = Field(default="active", max_length=20)  # onboarding | active | suspended
     email: str | None = Field(default=None, max_length=320)
     phone: str | None = Field(default=None, max_length=50)
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp()
 
 
 class LoginAttempt(SQLModel, table=True):
@@ -122,7 +116,7 @@ class LoginAttempt(SQLModel, table=True):
     email: str = Field(max_length=320)
     ip: str = Field(max_length=64)
     succeeded: bool
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp()
 
 
 class UserSession(SQLModel, table=True):
@@ -135,6 +129,6 @@ class UserSession(SQLModel, table=True):
     user_id: UUID = Field(foreign_key="users.id", ondelete="CASCADE")
     current_tenant_id: UUID | None = Field(default=None, foreign_key="tenants.id", ondelete="SET NULL")
     ip: str = Field(default="", max_length=64)
-    created_at: datetime = _ts()
-    last_seen_at: datetime = _ts()
+    created_at: datetime = timestamp()
+    last_seen_at: datetime = timestamp()
     ended_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

@@ -148,10 +148,6 @@ def get_version(ctx: Ctx, *, version_id: UUID) -> VersionView:
         return _view(version, definition.key)
 
 
-def validate(ctx: Ctx, *, version_id: UUID) -> list[Problem]:
-    return list(get_version(ctx, version_id=version_id).problems)
-
-
 def export(ctx: Ctx, *, version_id: UUID, fmt: str = "yaml") -> tuple[str, str]:
     """(file name, text) of a version in YAML or JSON, keys in the format's order."""
     if fmt not in ("yaml", "json"):
@@ -197,7 +193,9 @@ def _version(session: Any, ctx: Ctx, version_id: UUID, *, lock: bool = False
 def _view(version: WorkflowVersion, key: str) -> VersionView:
     return VersionView(id=version.id, definition_id=version.definition_id, key=key, number=version.number,
                        status=version.status, document=version.document,
-                       problems=tuple(validate_definition(version.document)), created_at=version.created_at,
+                       # only a draft can have problems: publishing refuses errors, and versions never change after
+                       problems=tuple(validate_definition(version.document)) if version.status == "draft" else (),
+                       created_at=version.created_at,
                        published_at=version.published_at)
 
 

@@ -10,11 +10,7 @@ from sqlalchemy import BigInteger, Column, DateTime, Index, UniqueConstraint, te
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
-from domain.iam.models import utcnow
-
-
-def _ts() -> Any:
-    return Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+from domain.columns import timestamp
 
 
 class WorkflowDefinition(SQLModel, table=True):
@@ -26,7 +22,7 @@ class WorkflowDefinition(SQLModel, table=True):
     subject: str = Field(max_length=30)
     name: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
     created_by: UUID | None = None
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp()
     archived: bool = False
 
 
@@ -45,8 +41,8 @@ class WorkflowVersion(SQLModel, table=True):
     document: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
     checksum: str = Field(max_length=64)
     author_id: UUID | None = None
-    created_at: datetime = _ts()
-    updated_at: datetime = _ts()
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
     published_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     published_by: UUID | None = None
 
@@ -64,15 +60,15 @@ class WorkflowInstance(SQLModel, table=True):
     subject_type: str = Field(max_length=30)
     subject_id: UUID
     state: str = Field(max_length=63)
-    state_entered_at: datetime = _ts()
+    state_entered_at: datetime = timestamp()
     creator_id: UUID | None = None
     assignee_id: UUID | None = None
     vendor_id: UUID | None = None
     priority: str = Field(default="normal", max_length=10)
     fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
     version: int = Field(default=1, sa_type=BigInteger)  # row version for optimistic locking
-    created_at: datetime = _ts()
-    updated_at: datetime = _ts()
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
     updated_by: str = Field(default="", max_length=320)
 
 
@@ -91,7 +87,7 @@ class TransitionRecord(SQLModel, table=True):
     actor_label: str = Field(default="", max_length=320)
     inputs: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
     comment: str | None = None
-    at: datetime = _ts()
+    at: datetime = timestamp()
 
 
 class SlaLedgerEntry(SQLModel, table=True):
@@ -104,7 +100,7 @@ class SlaLedgerEntry(SQLModel, table=True):
     instance_id: UUID
     sla_key: str = Field(max_length=80)
     kind: str = Field(max_length=10)
-    at: datetime = _ts()
+    at: datetime = timestamp()
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -116,8 +112,8 @@ class OutboxMessage(SQLModel, table=True):
     id: UUID = Field(default_factory=uuid4, primary_key=True)
     kind: str = Field(max_length=20)  # notify | webhook
     payload: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
-    created_at: datetime = _ts()
-    due_at: datetime = _ts()
+    created_at: datetime = timestamp()
+    due_at: datetime = timestamp()
     attempts: int = 0
     delivered_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
@@ -128,4 +124,4 @@ class IdempotencyKey(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=200)
     request_hash: str = Field(max_length=64)
     response: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
-    created_at: datetime = _ts()
+    created_at: datetime = timestamp()

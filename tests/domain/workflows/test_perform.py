@@ -153,3 +153,14 @@ def test_every_committed_change_is_announced_to_listeners(flow, database):
         notices = [json.loads(n.payload) for n in listener.notifies(timeout=5, stop_after=1)]
     assert notices[0]["instance"] == str(instance.id)
     assert (notices[0]["state"], notices[0]["version"]) == ("submitted", 2)
+
+
+def test_actions_for_shows_what_perform_allows(flow):
+    _bundle, requester, manager, instance = flow
+    shown = {o.transition_id: o for o in instances.actions_for(requester, instance_id=instance.id)}
+    assert set(shown) == {"submit", "cancel"} and shown["submit"].enabled
+    refused = {o.transition_id: o for o in instances.actions_for(manager, instance_id=instance.id)}["submit"]
+    assert refused.permitted  # managers may submit too; the title is set
+    perform(ctx=requester, instance_id=instance.id, transition_id="submit", expected_version=1)
+    after = {o.transition_id: o for o in instances.actions_for(requester, instance_id=instance.id)}
+    assert not after["review"].permitted and "manager" in after["review"].reason.text()
