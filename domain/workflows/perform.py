@@ -18,7 +18,7 @@ from types import SimpleNamespace
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from domain.audit.service import record
 from domain.context import Ctx
@@ -35,6 +35,10 @@ _INSTANCES = WorkflowInstance.__table__
 _HISTORY = TransitionRecord.__table__
 _KEYS = IdempotencyKey.__table__
 _HISTORY_INSERT = insert(_HISTORY)
+_LOCK = db.driver_sql(select(_INSTANCES).where(
+    _INSTANCES.c.tenant_id == bindparam("t"), _INSTANCES.c.id == bindparam("i")).with_for_update())
+_SEEN_KEY = db.driver_sql(select(_KEYS.c.request_hash, _KEYS.c.response).where(
+    _KEYS.c.tenant_id == bindparam("t"), _KEYS.c.key == bindparam("k")))
 _INSTANCE_UPDATE = update(_INSTANCES).where(_INSTANCES.c.tenant_id == bindparam("t"),
                                             _INSTANCES.c.id == bindparam("i"))
 MAX_AUTOMATIC_STEPS = 10
@@ -85,22 +89,21 @@ def perform(*, ctx: Ctx, instance_id: UUID, transition_id: str, expected_version
     returns the first response and writes nothing.
     """
     request_hash = _hash(instance_id, transition_id, expected_version, inputs, comment)
-    with db.tenant_connection(ctx.tenant_id, settings={"baton.perform": "on"}) as session:
-        row = session.execute(select(_INSTANCES).where(
-            _INSTANCES.c.tenant_id == ctx.tenant_id, _INSTANCES.c.id == instance_id).with_for_update()
-        ).mappings().first()
-        if row is None:
-            raise NotFound(N_("This record no longer exists or is not visible to you."))
-        instance = SimpleNamespace(**row)  # a plain copy: written back with one UPDATE below
-        ctx.require(SUBJECT_PERMISSION.get(instance.subject_type, "request:transition"))
+    with db.tenant_pipeline(ctx.tenant_id, settings={"baton.perform": "on"}) as session:
+        queries = [(_LOCK, {"t": ctx.tenant_id, "i": instance_id})]
         if idempotency_key:
-            seen = session.execute(select(_KEYS.c.request_hash, _KEYS.c.response).where(
-                _KEYS.c.tenant_id == ctx.tenant_id, _KEYS.c.key == idempotency_key)).first()
-            if seen is not None:
-                if seen.request_hash != request_hash:
-                    raise IdempotencyMismatch(N_("This request key was already used for a different change."))
-                return Performed(**{**seen.response, "instance_id": UUID(seen.response["instance_id"]),
-                                    "automatic": tuple(seen.response["automatic"])})
+            queries.append((_SEEN_KEY, {"t": ctx.tenant_id, "k": idempotency_key}))
+        rows, *seen = session.lock_and_read(queries)  # one round trip: BEGIN, tenant scope, lock, key
+        if not rows:
+            raise NotFound(N_("This record no longer exists or is not visible to you."))
+        instance = SimpleNamespace(**rows[0])  # a plain copy: written back with one UPDATE below
+        ctx.require(SUBJECT_PERMISSION.get(instance.subject_type, "request:transition"))
+        if seen and seen[0]:
+            if seen[0][0]["request_hash"] != request_hash:
+                raise IdempotencyMismatch(N_("This request key was already used for a different change."))
+            response = seen[0][0]["response"]
+            return Performed(**{**response, "instance_id": UUID(response["instance_id"]),
+                                "automatic": tuple(response["automatic"])})
         if instance.version != expected_version:
             raise Conflict(N_("{who} changed this record at {when}; reload it and try again."),
                            who=instance.updated_by or "someone", when=instance.updated_at.isoformat(timespec="seconds"))
@@ -117,10 +120,11 @@ def perform(*, ctx: Ctx, instance_id: UUID, transition_id: str, expected_version
         if idempotency_key:
             session.execute(insert(_KEYS).values(tenant_id=ctx.tenant_id, key=idempotency_key,
                                                  request_hash=request_hash, response=result.as_dict()))
-        return result  # the workflow_instances_notify trigger tells every process (LISTEN baton_changes)
+        return result  # committed on leaving the block; the workflow_instances_notify trigger tells
+        # every process (LISTEN baton_changes)
 
 
-def _fire(session: Connection, ctx: Ctx, instance: Any, transition_id: str, actor: Actor,
+def _fire(session: db.Pipelined, ctx: Ctx, instance: Any, transition_id: str, actor: Actor,
           inputs: dict[str, Any] | None, comment: str | None, now: datetime) -> Outcome:
     definition = definition_of(session, ctx.tenant_id, instance.version_id)
     try:
@@ -130,7 +134,7 @@ def _fire(session: Connection, ctx: Ctx, instance: Any, transition_id: str, acto
         raise TransitionRefused(denied.reason) from None
 
 
-def _apply_and_follow(session: Connection, ctx: Ctx, instance: Any, outcome: Outcome, now: datetime) -> list[str]:
+def _apply_and_follow(session: db.Pipelined, ctx: Ctx, instance: Any, outcome: Outcome, now: datetime) -> list[str]:
     """Apply `outcome`, then any transitions its actions fire automatically (as the system)."""
     automatic: list[str] = []
     pending = _apply(session, ctx, instance, outcome, now)
@@ -145,7 +149,7 @@ def _apply_and_follow(session: Connection, ctx: Ctx, instance: Any, outcome: Out
     return automatic
 
 
-def _apply(session: Connection, ctx: Ctx, instance: Any, outcome: Outcome, now: datetime) -> list[str]:
+def _apply(session: db.Pipelined, ctx: Ctx, instance: Any, outcome: Outcome, now: datetime) -> list[str]:
     """Effects, history row and audit event of one outcome; the instance row is written by the caller."""
     before = {"state": instance.state, "version": instance.version}
     follow_ups = effects.apply(session, ctx, instance, outcome, now)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 import pytest
-from sqlalchemy import text
+from sqlalchemy import bindparam, func, insert, select, text
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from domain.iam import vendors
+from domain.iam.models import Vendor
 from storage import db
 from tests.factories import new_tenant
 
@@ -36,3 +40,75 @@ def test_a_failed_transaction_writes_nothing(database):
                         {"t": bundle.tenant_id})
         raise RuntimeError("boom")
     assert [v.name for v in vendors.list_vendors(bundle.admin)] == []
+
+
+# --- Pipelined: the hot path's transaction (perform) ------------------------------------
+
+_VENDORS = Vendor.__table__
+_VENDOR_NAMES = db.driver_sql(select(_VENDORS.c.name).where(_VENDORS.c.tenant_id == bindparam("t"))
+                              .order_by(_VENDORS.c.name))
+
+
+def _vendor(tenant_id, name):
+    return insert(_VENDORS).values(tenant_id=tenant_id, id=uuid4(), name=name, trades=["plumbing"])
+
+
+def test_pipelined_reads_in_scope_and_commits_queued_writes_together(database):
+    bundle, other = new_tenant(), new_tenant()
+    vendors.save_vendor(other.admin, vendor_id=None, name="Other Tenant's", trades=[], status="active")
+    vendors.save_vendor(bundle.admin, vendor_id=None, name="Existing", trades=[], status="active")
+    with db.tenant_pipeline(bundle.tenant_id, settings={"baton.perform": "on"}) as tx:
+        names, setting = tx.lock_and_read([
+            (_VENDOR_NAMES, {"t": bundle.tenant_id}),
+            ("select current_setting('baton.perform', true) as value", {})])
+        assert [row["name"] for row in names] == ["Existing"]  # RLS and the scope hold for driver SQL too
+        assert setting == [{"value": "on"}]
+        assert tx.execute(_vendor(bundle.tenant_id, "Queued")) is None
+        # a read runs at once and does not see the queued write
+        assert tx.scalar(select(func.count()).select_from(_VENDORS)) == 1
+    listed = [v.name for v in vendors.list_vendors(bundle.admin)]
+    assert sorted(listed) == ["Existing", "Queued"]
+    assert [v.name for v in vendors.list_vendors(other.admin)] == ["Other Tenant's"]
+
+
+def test_pipelined_failing_write_at_commit_rolls_back_the_whole_transaction(database):
+    bundle = new_tenant()
+    vendors.save_vendor(bundle.admin, vendor_id=None, name="Taken", trades=[], status="active")
+    with pytest.raises(IntegrityError, match="duplicate key"):
+        with db.tenant_pipeline(bundle.tenant_id) as tx:
+            tx.lock_and_read([(_VENDOR_NAMES, {"t": bundle.tenant_id})])
+            tx.execute(_vendor(bundle.tenant_id, "Fine"))
+            tx.execute(_vendor(bundle.tenant_id, "Taken"))  # unique (tenant_id, name): refused at COMMIT
+    assert [v.name for v in vendors.list_vendors(bundle.admin)] == ["Taken"]
+    with db.tenant_pipeline(bundle.tenant_id) as tx:  # the pooled connection is usable again
+        assert [r["name"] for r in tx.lock_and_read([(_VENDOR_NAMES, {"t": bundle.tenant_id})])[0]] == ["Taken"]
+
+
+def test_pipelined_exception_discards_queued_writes(database):
+    bundle = new_tenant()
+    with pytest.raises(RuntimeError), db.tenant_pipeline(bundle.tenant_id) as tx:
+        tx.execute(_vendor(bundle.tenant_id, "Never"))
+        raise RuntimeError("refused after queuing")
+    assert vendors.list_vendors(bundle.admin) == []
+
+
+def test_pipelined_writes_without_a_first_read_are_still_tenant_scoped(database):
+    bundle = new_tenant()
+    with db.tenant_pipeline(bundle.tenant_id) as tx:
+        tx.execute(_vendor(bundle.tenant_id, "Scoped"))
+    assert [v.name for v in vendors.list_vendors(bundle.admin)] == ["Scoped"]
+    with pytest.raises(ProgrammingError), db.tenant_pipeline(bundle.tenant_id) as tx:
+        tx.execute(_vendor(new_tenant().tenant_id, "Elsewhere"))  # another tenant's id: RLS refuses it
+    assert [v.name for v in vendors.list_vendors(bundle.admin)] == ["Scoped"]
+
+
+def test_pipelined_refuses_misuse(database):
+    bundle = new_tenant()
+    with pytest.raises(db.TenantContextMissing), db.tenant_pipeline(None):  # type: ignore[arg-type]
+        pass
+    with db.tenant_pipeline(bundle.tenant_id) as tx:
+        tx.lock_and_read([])
+        with pytest.raises(RuntimeError, match="call it first"):
+            tx.lock_and_read([])
+        with pytest.raises(ValueError, match="cannot return rows"):
+            tx.execute(_vendor(bundle.tenant_id, "Returning").returning(_VENDORS.c.id))
