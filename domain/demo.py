@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from domain import demo_records
 from domain.context import Ctx
 from domain.iam import platform, tenants, users, vendors
 from domain.iam import roles as roles_uc
@@ -78,6 +79,7 @@ def load_demo() -> list[DemoLogin]:
     for key in templates.template_keys():
         templates.publish_template(designer, key=key)
     _no_forced_password_change()
+    demo_records.load(acme.id, admin, DEMO_PASSWORD)
     return list(DEMO_LOGINS)
 
 

@@ -3,6 +3,7 @@ parameters, marked with `N_` so the console can translate them per user."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -33,12 +34,27 @@ class Conflict(DomainError):
 
 
 class ValidationFailed(DomainError):
-    """Input was refused; `fields` maps a field name to its message id (with `params`)."""
+    """Input was refused; `fields` maps a field name to its message id (with `params`).
 
-    def __init__(self, fields: dict[str, str], **params: Any) -> None:
+    When several fields are refused at once, each message may need its own parameters:
+    `field_params` maps a field name to them (`params_for(name)` reads them, falling back
+    to the shared `params`). Without shared `params`, the first field's own parameters
+    fill `msgid`/`params`, so the error's overall text is the first field's message.
+    """
+
+    def __init__(self, fields: dict[str, str], *, field_params: Mapping[str, Mapping[str, Any]] | None = None,
+                 **params: Any) -> None:
         self.fields = fields
-        first = next(iter(fields.values()), N_("The input is not valid."))
+        self.field_params: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (field_params or {}).items()}
+        first_key = next(iter(fields), None)
+        first = fields[first_key] if first_key is not None else N_("The input is not valid.")
+        if not params and first_key is not None:
+            params = dict(self.field_params.get(first_key, {}))
         super().__init__(first, **params)
+
+    def params_for(self, name: str) -> dict[str, Any]:
+        """The parameters of the message at field `name`."""
+        return dict(self.field_params[name]) if name in self.field_params else dict(self.params)
 
 
 class InvalidCredentials(DomainError):

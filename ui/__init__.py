@@ -13,14 +13,16 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 def register(*, default_locale: str, allowed_origins: list[str]) -> None:
     """Register every page, the static files and the socket Origin check."""
-    from ui.pages import account, admin, audit, dashboard, designer, empty_pages, login, vendors
+    from ui import live
+    from ui.pages import account, admin, audit, dashboard, designer, login, record_detail, records, vendors
 
     i18n.set_default_locale(default_locale)
     _reject_foreign_origins(allowed_origins)
     if "/static" not in {getattr(r, "path", "") for r in app.routes}:
         app.add_static_files("/static", STATIC)
-    for page in (login, dashboard, empty_pages, vendors, designer, admin, audit, account):
+    for page in (login, dashboard, records, record_detail, vendors, designer, admin, audit, account):
         page.create()
+    live.register()
 
 
 def _reject_foreign_origins(extra: list[str]) -> None:

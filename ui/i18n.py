@@ -7,14 +7,20 @@
 from __future__ import annotations
 
 import copy
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
-from babel.numbers import format_decimal
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal
 from nicegui import app, ui
 
 from domain.errors import DomainError
+from engine.model import label_text
+from engine.values import Money
+from engine.values import render as render_value
 from locales.catalogs import LOCALES, translations
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français"}
@@ -69,3 +75,43 @@ def fmt_datetime(value: datetime | None, timezone: str = "UTC", fmt: str = "medi
 
 def fmt_number(value: float | int) -> str:
     return format_decimal(value, locale=current_locale())
+
+
+def reason_text(reason: Any) -> str:
+    """An engine Reason (why an action is not available) in the reader's language: its msgid
+    translated, its parameters (labels, numbers, money, dates, nested reasons) formatted."""
+    locale = current_locale()
+    params = {key: _param(value, locale) for key, value in reason.params.items()}
+    text = translations(locale).get(reason.msgid, reason.msgid)
+    return text.format_map(_Missing(params))
+
+
+def _param(value: Any, locale: str) -> str:
+    if isinstance(getattr(value, "msgid", None), str) and hasattr(value, "params"):
+        return reason_text(value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, Money):
+        if value.currency:
+            return format_currency(value.amount, value.currency, locale=locale)
+        return format_decimal(value.amount, locale=locale)
+    if isinstance(value, int | float | Decimal):
+        return format_decimal(value, locale=locale)
+    if isinstance(value, datetime):
+        return format_datetime(value, "medium", locale=locale)
+    if isinstance(value, date):
+        return format_date(value, "medium", locale=locale)
+    if isinstance(value, timedelta):
+        return render_value(value, locale)
+    if isinstance(value, Mapping):
+        return label_text(value, locale)
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
+        nested = items and all(isinstance(getattr(v, "msgid", None), str) for v in items)
+        return ("; " if nested else ", ").join(_param(v, locale) for v in items)
+    return "" if value is None else str(value)
+
+
+class _Missing(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"

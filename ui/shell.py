@@ -80,6 +80,31 @@ def console_page(path: str, title: str, *, allowed: Callable[[Viewer], bool] | N
     return register
 
 
+ItemPageBuilder = Callable[[Viewer, str], Awaitable[None]]
+
+
+def console_item_page(section: str, title: str, *, allowed: Callable[[Viewer], bool]
+                      ) -> Callable[[ItemPageBuilder], ItemPageBuilder]:
+    """`console_page` for one item of a section: `{section}/{ref}` (navigation shows `section` active)."""
+
+    def register(build: ItemPageBuilder) -> ItemPageBuilder:
+        @ui.page(section + "/{ref}")
+        async def page(ref: str) -> RedirectResponse | None:
+            viewer = await viewer_or_redirect()
+            if isinstance(viewer, RedirectResponse):
+                return viewer
+            with frame(viewer, _(title), active=section):
+                if allowed(viewer):
+                    await build(viewer, ref)
+                else:
+                    forbidden()
+            return None
+
+        return build
+
+    return register
+
+
 @contextmanager
 def frame(viewer: Viewer, title: str, *, active: str) -> Iterator[None]:
     """Build the header and navigation; the `with` body fills the main column."""

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from nicegui import ui
 
-from domain.errors import DomainError
+from domain.errors import DomainError, ValidationFailed
 from ui.i18n import _, error_text, field_errors
 
 T = TypeVar("T", bound=ui.element)
@@ -23,8 +23,11 @@ def empty_state(icon: str, title: str, text: str) -> None:
 
 
 def show_error(error: DomainError, fields: Mapping[str, ui.element] | None = None) -> None:
-    """Put each field's message at its field, and the overall refusal in a notification."""
-    per_field = field_errors(error)
+    """Put each field's message at its field, and the overall refusal in a notification.
+
+    A `ValidationFailed` with per-field parameters (`field_params`) fills each message
+    with its own field's parameters."""
+    per_field = _field_messages(error)
     shown = False
     for name, element in (fields or {}).items():
         message = per_field.get(name)
@@ -35,6 +38,12 @@ def show_error(error: DomainError, fields: Mapping[str, ui.element] | None = Non
             _unmark(element)
     ui.notify(error_text(error) if not shown else _("Please correct the highlighted fields."), type="negative",
               position="top")
+
+
+def _field_messages(error: DomainError) -> dict[str, str]:
+    if not isinstance(error, ValidationFailed) or not error.field_params:
+        return field_errors(error)
+    return {name: _(msgid, **error.params_for(name)) for name, msgid in error.fields.items()}
 
 
 def mark_error(element: ui.element, message: str) -> None:

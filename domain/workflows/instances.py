@@ -15,7 +15,7 @@ from domain.context import Ctx
 from domain.errors import N_, NotFound, ValidationFailed
 from domain.workflows import effects
 from domain.workflows.facts import actor_of, facts_of
-from domain.workflows.models import TransitionRecord, WorkflowInstance
+from domain.workflows.models import TransitionRecord, WorkflowInstance, WorkflowVersion
 from domain.workflows.versions import definition_of, latest_published
 from engine.model import PRIORITIES
 from engine.runtime import ActionOption, Instance, Outcome, SlaEvent, available_actions
@@ -36,38 +36,48 @@ class InstanceView:
 
 def start_instance(ctx: Ctx, *, workflow_key: str, subject_type: str, subject_id: UUID,
                    fields: dict[str, Any] | None = None, priority: str = "normal",
-                   vendor_id: UUID | None = None) -> InstanceView:
+                   vendor_id: UUID | None = None, assignee_id: UUID | None = None) -> InstanceView:
     """Put a record into the initial state of the newest published version of `workflow_key`.
 
     Entering the initial state starts its SLA clocks and runs its `on_enter` actions,
-    as entering any state does. The caller owns the record itself (issue "Records").
+    as entering any state does. The caller owns the record itself (`domain.records`).
     """
+    with db.tenant_session(ctx.tenant_id) as session:
+        return _view(start_in(session, ctx, workflow_key=workflow_key, subject_type=subject_type,
+                              subject_id=subject_id, fields=fields, priority=priority, vendor_id=vendor_id,
+                              assignee_id=assignee_id))
+
+
+def start_in(session: Any, ctx: Ctx, *, workflow_key: str, subject_type: str, subject_id: UUID,
+             fields: dict[str, Any] | None = None, priority: str = "normal", vendor_id: UUID | None = None,
+             assignee_id: UUID | None = None, version: WorkflowVersion | None = None) -> WorkflowInstance:
+    """`start_instance` inside the caller's transaction (a record and its instance commit together)."""
     if priority not in PRIORITIES:
         raise ValidationFailed({"priority": N_("Choose a priority: low, normal, high or urgent.")})
     now = datetime.now(UTC)
-    with db.tenant_session(ctx.tenant_id) as session:
-        version = latest_published(session, ctx.tenant_id, workflow_key)
-        definition = definition_of(session, ctx.tenant_id, version.id)
-        if definition.subject != subject_type:
-            raise ValidationFailed({"workflow": N_("The workflow {key} is for {subject} records.")},
-                                   key=workflow_key, subject=definition.subject)
-        instance = WorkflowInstance(tenant_id=ctx.tenant_id, definition_id=version.definition_id, version_id=version.id,
-                                    subject_type=subject_type, subject_id=subject_id, state=definition.initial_state,
-                                    state_entered_at=now, creator_id=ctx.user_id, vendor_id=vendor_id,
-                                    priority=priority, fields=dict(fields or {}), updated_by=ctx.actor_label)
-        session.add(instance)
-        session.flush()
-        initial = definition.state(definition.initial_state)
-        sla_events = tuple(SlaEvent(sla=spec.key, kind="start")
-                           for spec in (*([initial.sla] if initial.sla else []), *definition.slas)
-                           if initial.id in spec.start_on)
-        entering = Outcome(transition_id="", from_state="", to_state=initial.id, field_changes=MappingProxyType({}),
-                           effects=initial.on_enter, sla_events=sla_events, comment=None,
-                           audit=MappingProxyType({}), at=now)
-        effects.apply(session, ctx, instance, entering, now)
-        record(session, ctx, action="workflow.start", entity_type=subject_type, entity_id=subject_id,
-               after={"workflow": workflow_key, "version": version.number, "state": instance.state})
-        return _view(instance)
+    version = version or latest_published(session, ctx.tenant_id, workflow_key)
+    definition = definition_of(session, ctx.tenant_id, version.id)
+    if definition.subject != subject_type:
+        raise ValidationFailed({"workflow": N_("The workflow {key} is for {subject} records.")},
+                               key=workflow_key, subject=definition.subject)
+    instance = WorkflowInstance(tenant_id=ctx.tenant_id, definition_id=version.definition_id, version_id=version.id,
+                                subject_type=subject_type, subject_id=subject_id, state=definition.initial_state,
+                                state_entered_at=now, creator_id=ctx.user_id, vendor_id=vendor_id,
+                                assignee_id=assignee_id, priority=priority, fields=dict(fields or {}),
+                                updated_by=ctx.actor_label)
+    session.add(instance)
+    session.flush()
+    initial = definition.state(definition.initial_state)
+    sla_events = tuple(SlaEvent(sla=spec.key, kind="start")
+                       for spec in (*([initial.sla] if initial.sla else []), *definition.slas)
+                       if initial.id in spec.start_on)
+    entering = Outcome(transition_id="", from_state="", to_state=initial.id, field_changes=MappingProxyType({}),
+                       effects=initial.on_enter, sla_events=sla_events, comment=None,
+                       audit=MappingProxyType({}), at=now)
+    effects.apply(session, ctx, instance, entering, now)
+    record(session, ctx, action="workflow.start", entity_type=subject_type, entity_id=subject_id,
+           after={"workflow": workflow_key, "version": version.number, "state": instance.state})
+    return instance
 
 
 def actions_for(ctx: Ctx, *, instance_id: UUID) -> list[ActionOption]:

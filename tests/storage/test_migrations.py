@@ -18,10 +18,12 @@ from storage.postgres import DatabaseUrls
 
 WORKFLOW_TABLES = ("workflow_definitions", "workflow_versions", "workflow_instances", "workflow_history",
                    "workflow_sla_ledger", "outbox", "idempotency_keys")
+RECORD_TABLES = ("buildings", "record_types", "record_counters", "records", "comments", "saved_views")
 APP_TABLES = frozenset({"tenants", "users", "memberships", "roles", "role_permissions", "membership_roles",
-                        "vendors", "audit_events", "login_attempts", "user_sessions", *WORKFLOW_TABLES})
+                        "vendors", "audit_events", "login_attempts", "user_sessions", *WORKFLOW_TABLES,
+                        *RECORD_TABLES})
 TENANT_TABLES = ("memberships", "roles", "role_permissions", "membership_roles", "vendors", "audit_events",
-                 *WORKFLOW_TABLES)
+                 *WORKFLOW_TABLES, *RECORD_TABLES)
 HEAD = migrate.head_revision()
 AUDIT_TRIGGERS = frozenset({"audit_events_chain", "audit_events_append_only", "audit_events_no_truncate"})
 
@@ -100,7 +102,7 @@ def test_app_role_logs_in_unprivileged_and_owns_nothing(scratch: DatabaseUrls) -
 
 def _populate(conn: Connection) -> None:
     """One row in every table, written as the owner (the chain trigger still runs)."""
-    ids = {k: str(uuid.uuid4()) for k in ("t", "u", "v", "m", "r", "s", "d", "w", "i")}
+    ids = {k: str(uuid.uuid4()) for k in ("t", "u", "v", "m", "r", "s", "d", "w", "i", "b", "c")}
     conn.execute(text("select set_config('app.tenant_id', :t, true)"), ids)
     for sql in (
         "insert into tenants (id, name, slug) values (:t, 'Migrated', 'migrated')",
@@ -125,6 +127,15 @@ def _populate(conn: Connection) -> None:
         "values (:t, gen_random_uuid(), :i, 'resolution', 'start')",
         "insert into outbox (tenant_id, id, kind, payload) values (:t, gen_random_uuid(), 'notify', '{}')",
         "insert into idempotency_keys (tenant_id, key, request_hash, response) values (:t, 'k', 'h', '{}')",
+        "insert into buildings (tenant_id, id, name) values (:t, :b, 'HQ')",
+        "insert into record_types (tenant_id, id, kind, key, name, workflow_key) "
+        "values (:t, gen_random_uuid(), 'request', 'maintenance', '{}', 'maintenance_request')",
+        "insert into record_counters (tenant_id, kind, last) values (:t, 'request', 1)",
+        "insert into records (tenant_id, id, kind, type_key, number) values (:t, :c, 'request', 'maintenance', 1)",
+        "insert into comments (tenant_id, id, subject_type, subject_id, author_label, body) "
+        "values (:t, gen_random_uuid(), 'request', :c, 'M', 'Hello')",
+        "insert into saved_views (tenant_id, id, owner_id, kind, name, query) "
+        "values (:t, gen_random_uuid(), :u, 'request', 'Mine', '{}')",
     ):
         conn.execute(text(sql), ids)
 

@@ -1,0 +1,176 @@
+"""Demo records: buildings, assets, projects and a few hundred requests spread over their
+workflows' states, so every board looks like real work on first start.
+
+Records are created and moved through the real use cases (`create_record`, `perform`)
+by the demo people, each acting within their roles: a random but seeded walk over the
+actions each person is offered, filling in the fields and comments a transition asks for.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from domain.context import Ctx
+from domain.errors import DomainError
+from domain.iam import auth, users
+from domain.records import service as records
+from domain.records.models import Building
+from domain.workflows import instances
+from domain.workflows.perform import perform
+from engine.model import Definition
+from storage import db
+
+# demo person -> the roles they hold (system roles plus the templates' own)
+STAFFING = {
+    "manager@acme.example": ["manager", "change_manager", "incident_manager", "project_manager", "asset_manager",
+                             "facilities_manager", "director", "finance", "change_board"],
+    "dispatcher@acme.example": ["dispatcher", "service_desk", "on_call", "procurement", "technical_assessor"],
+    "tech@acme.example": ["technician", "implementer", "responder", "site_supervisor"],
+    "requester@acme.example": ["requester", "reporter", "client"],
+}
+BUILDINGS = (("Harbour Tower", "HT", "1 Harbour Way"), ("North Campus", "NC", "20 College Rd"),
+             ("Riverside Depot", "RD", "5 Quay Street"), ("Old Town Offices", "OT", "12 Plaza Mayor"))
+TITLES = {
+    "maintenance": ("Leaking tap in kitchen", "Flickering lights in corridor", "Door closer broken",
+                    "Air conditioning too cold", "Blocked drain in washroom", "Lift making noise",
+                    "Window will not close", "Replace ceiling tiles", "Heating not working",
+                    "Fire door wedged open", "Power socket sparking", "Water stain on ceiling"),
+    "change": ("Upgrade access control firmware", "Replace chiller controller", "Move server rack",
+               "New badge readers at entrance", "Patch building management system"),
+    "incident": ("Power outage on floor 3", "Water leak in server room", "Lift stuck between floors",
+                 "Fire alarm fault", "Network down in east wing"),
+}
+COUNTS = {"maintenance": 160, "change": 36, "incident": 36}
+
+
+def load(tenant_id: UUID, admin: Ctx, password: str, *, seed: int = 42) -> int:
+    """Staff the template roles, then create buildings, assets, projects and requests; returns how
+    many records were created."""
+    rng = random.Random(seed)
+    members = {m.email: m for m in users.list_members(admin)}
+    for email, role_keys in STAFFING.items():
+        member = members[email]
+        users.update_member(admin, user_id=member.user_id, name=member.name, roles=role_keys, status="active")
+    people = [_sign_in(email, password) for email in STAFFING]
+    vendor_person = _sign_in("vendor@sparkle.example", password)
+    staff = people[0].ctx
+    records.ensure_default_types(staff)
+    buildings = _buildings(tenant_id)
+    created = 0
+    for i in range(18):
+        created += _record(rng, [*people, vendor_person], staff, "asset", "asset", {
+            "title": f"{rng.choice(('Boiler', 'Chiller', 'Lift', 'Generator', 'Air handler', 'Pump'))} {i + 1}",
+            "building": str(rng.choice(buildings)), "asset_class": None}, steps=rng.randint(0, 4))
+    for i in range(10):
+        created += _record(rng, people, staff, "project", "project", {
+            "title": f"{rng.choice(('Lobby refurbishment', 'Roof renewal', 'LED retrofit', 'Fit-out'))} {i + 1}",
+            "contract_value": {"amount": str(rng.randrange(20_000, 400_000, 500)), "currency": "EUR"},
+            "building": str(rng.choice(buildings))}, steps=rng.randint(0, 5))
+    requester = people[3].ctx
+    for type_key, count in COUNTS.items():
+        for _ in range(count):
+            values = {"title": rng.choice(TITLES[type_key]), "building": str(rng.choice(buildings)),
+                      "priority": rng.choice(("low", "normal", "normal", "high", "urgent")),
+                      "due_date": (date.today() + timedelta(days=rng.randint(-5, 30))).isoformat()}
+            created += _record(rng, [*people, vendor_person], requester if type_key != "change" else staff,
+                               "request", type_key, values, steps=rng.choice((0, 1, 2, 2, 3, 3, 4, 4, 5, 6)))
+    for person in [*people, vendor_person]:
+        auth.logout(person.token)
+    return created
+
+
+class _Person:
+    def __init__(self, ctx: Ctx, token: str) -> None:
+        self.ctx, self.token = ctx, token
+
+
+def _sign_in(email: str, password: str) -> Any:
+    token, info = auth.login(email=email, password=password, ip="127.0.0.1")
+    person = _Person(auth.context_for(info), token)
+    return person
+
+
+def _buildings(tenant_id: UUID) -> list[UUID]:
+    with db.tenant_session(tenant_id) as session:
+        rows = [Building(tenant_id=tenant_id, name=name, code=code, address=address)
+                for name, code, address in BUILDINGS]
+        session.add_all(rows)
+        session.flush()
+        return [b.id for b in rows]
+
+
+def _record(rng: random.Random, people: list[Any], creator: Ctx, kind: str, type_key: str,
+            values: dict[str, Any], *, steps: int) -> int:
+    ctx = creator
+    definition, form = records.form_for(ctx, kind=kind, type_key=type_key)
+    for f in form:  # required custom fields get a plausible value
+        if f.required and values.get(f.key) is None:
+            values[f.key] = _sample(rng, f.type, f.options)
+    values = {k: v for k, v in values.items() if v is not None and any(f.key == k for f in form)}
+    try:
+        view = records.create_record(ctx, kind=kind, type_key=type_key, values=values,
+                                     tags=rng.sample(("urgent-fix", "tenant", "safety", "budget", "q3"),
+                                                     rng.randint(0, 2)))
+    except DomainError:
+        return 0
+    _walk(rng, people, view.instance_id, definition, steps)
+    return 1
+
+
+def _walk(rng: random.Random, people: list[Any], instance_id: UUID, definition: Definition, steps: int) -> None:
+    """Take up to `steps` actions, each by someone offered it; forward moves first, and a
+    record is cancelled or rejected only now and then."""
+    version = None
+    for step in range(steps):
+        order = rng.sample(people, len(people))
+        usable: list[tuple[Any, Any]] = []
+        for person in order:
+            try:
+                options = instances.actions_for(person.ctx, instance_id=instance_id)
+            except DomainError:
+                continue
+            usable = [(person, o) for o in options if o.permitted and (o.enabled or _fillable(o))]
+            forward = [c for c in usable if definition.state(c[1].to).category not in ("cancelled",)]
+            if forward and (rng.random() < 0.95 or step < steps - 1):
+                usable = forward
+                break
+        if not usable:
+            return
+        person, option = rng.choice(usable)
+        if version is None:
+            version = instances.get_instance(person.ctx, instance_id=instance_id).version
+        inputs = {key: _sample(rng, f.type, f.options) for key in option.missing_fields
+                  if (f := definition.field(key)) is not None}
+        try:
+            version = perform(ctx=person.ctx, instance_id=instance_id, transition_id=option.transition_id,
+                              expected_version=version, inputs=inputs or None,
+                              comment="Checked on site." if option.requires_comment else None).version
+        except DomainError:
+            return
+
+
+def _fillable(option: Any) -> bool:
+    """Not enabled only because fields are missing (the transition dialog would ask for them)."""
+    return bool(option.missing_fields) and all(r.msgid == "{field} is required to {action}."
+                                               for r in option.reasons)
+
+
+def _sample(rng: random.Random, ftype: str, options: tuple[str, ...]) -> Any:
+    if ftype in ("select",) and options:
+        return rng.choice(options)
+    if ftype == "multiselect" and options:
+        return rng.sample(list(options), min(2, len(options)))
+    if ftype == "money":
+        return {"amount": str(rng.randrange(100, 9_000, 50)), "currency": "EUR"}
+    if ftype == "number":
+        return rng.randint(1, 10)
+    if ftype == "boolean":
+        return rng.random() < 0.7
+    if ftype == "date":
+        return (date.today() + timedelta(days=rng.randint(-10, 40))).isoformat()
+    if ftype == "datetime":
+        return (date.today() + timedelta(days=rng.randint(1, 20))).isoformat() + "T09:00:00+00:00"
+    return "Noted during the site visit."

@@ -1,0 +1,1 @@
+"""Records (requests, projects, assets): their typed fields, storage and use cases."""

@@ -1,0 +1,511 @@
+"""Records (requests, projects, assets): create, edit, read, board data, comments.
+
+A record is a row in `records` (kind, type, reference number, tags) plus the workflow
+instance it owns (state, priority, assignee, vendor and every field value). Who sees
+what (deny by default):
+
+- staff who may edit a kind (`request:update`, `project:manage`, `asset:manage`) see
+  every record of it;
+- vendor accounts see only records assigned to their vendor, and only the fields the
+  workflow marks `visible_to_vendor`;
+- everyone else with read permission sees the records they created or are assigned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from domain.audit.service import record as audit
+from domain.context import Ctx
+from domain.errors import N_, Conflict, NotFound, PermissionDenied, ValidationFailed
+from domain.iam.models import Membership, Tenant, User, Vendor
+from domain.records import fields as record_fields
+from domain.records.models import Building, Comment, Record, RecordCounter, RecordType
+from domain.workflows.facts import actor_of, facts_of
+from domain.workflows.instances import start_in
+from domain.workflows.models import TransitionRecord, WorkflowInstance
+from domain.workflows.versions import definition_of, latest_published
+from engine.model import Definition, FieldDef
+from engine.runtime import ActionOption, Instance, available_actions
+from engine.values import zone
+from storage import db
+
+PREFIX = {"request": "REQ", "project": "PRJ", "asset": "AST"}
+KINDS = tuple(PREFIX)
+READ = {"request": "request:read", "project": "project:read", "asset": "asset:read"}
+CREATE = {"request": "request:create", "project": "project:manage", "asset": "asset:manage"}
+EDIT = {"request": "request:update", "project": "project:manage", "asset": "asset:manage"}
+# built-in fields each kind's form shows before the workflow's own
+BUILTINS = {"request": ("title", "description", "priority", "due_date", "building", "asset", "assignee", "vendor"),
+            "project": ("title", "description", "priority", "due_date", "building", "assignee"),
+            "asset": ("title", "description", "building", "assignee", "vendor")}
+# built-ins stored in instance columns rather than in `fields`
+COLUMN_FIELDS = ("priority", "assignee", "vendor")
+COMMENT_EDIT_WINDOW = timedelta(minutes=5)
+TAG_MAX, TAGS_MAX = 60, 20
+DEFAULT_TYPES = (  # kind, key, names, workflow template
+    ("request", "maintenance", {"en": "Maintenance", "es": "Mantenimiento", "fr": "Maintenance"},
+     "maintenance_request"),
+    ("request", "change", {"en": "Change", "es": "Cambio", "fr": "Changement"}, "change_request"),
+    ("request", "incident", {"en": "Incident", "es": "Incidente", "fr": "Incident"}, "incident"),
+    ("project", "project", {"en": "Project", "es": "Proyecto", "fr": "Projet"}, "project"),
+    ("asset", "asset", {"en": "Asset", "es": "Activo", "fr": "Actif"}, "asset_lifecycle"),
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TypeView:
+    kind: str
+    key: str
+    name: dict[str, Any]
+    workflow_key: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordView:
+    id: UUID
+    kind: str
+    type_key: str
+    reference: str
+    tags: tuple[str, ...]
+    instance_id: UUID
+    state: str
+    version: int
+    priority: str
+    assignee_id: UUID | None
+    vendor_id: UUID | None
+    creator_id: UUID | None
+    values: dict[str, Any]  # every field value the viewer may see (built-ins included)
+    state_entered_at: datetime
+    created_at: datetime
+    updated_at: datetime
+    updated_by: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Detail:
+    record: RecordView
+    definition: Definition
+    fields: tuple[FieldDef, ...]  # what the viewer may see and edit, in form order
+    actions: list[ActionOption]  # permitted ones (not-permitted are left out)
+    can_edit: bool
+    names: dict[str, str] = field(default_factory=dict)  # id -> display name (people, vendors, buildings, assets)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimelineEntry:
+    at: datetime
+    kind: str  # transition | change | comment | created
+    actor: str
+    data: dict[str, Any]
+
+
+# --- types ------------------------------------------------------------------------
+
+
+def ensure_default_types(ctx: Ctx) -> list[TypeView]:
+    """Bind the built-in types to their templates' workflows where those are published."""
+    with db.tenant_session(ctx.tenant_id) as session:
+        for kind, key, name, workflow_key in DEFAULT_TYPES:
+            try:
+                latest_published(session, ctx.tenant_id, workflow_key)
+            except NotFound:
+                continue
+            session.execute(pg_insert(RecordType.__table__).values(
+                tenant_id=ctx.tenant_id, id=uuid4(), kind=kind, key=key, name=name, workflow_key=workflow_key,
+            ).on_conflict_do_nothing())
+    return [t for kind in KINDS for t in list_types(ctx, kind)]
+
+
+def list_types(ctx: Ctx, kind: str) -> list[TypeView]:
+    ctx.require(READ[_kind(kind)])
+    with db.tenant_session(ctx.tenant_id) as session:
+        rows = session.scalars(select(RecordType).where(
+            RecordType.tenant_id == ctx.tenant_id, RecordType.kind == kind, RecordType.active)
+            .order_by(RecordType.key)).all()
+        return [TypeView(kind=r.kind, key=r.key, name=dict(r.name), workflow_key=r.workflow_key) for r in rows]
+
+
+def form_for(ctx: Ctx, *, kind: str, type_key: str) -> tuple[Definition, tuple[FieldDef, ...]]:
+    """The workflow a new record of this type starts on and the fields its form asks for."""
+    ctx.require(CREATE[_kind(kind)])
+    with db.tenant_session(ctx.tenant_id) as session:
+        rtype = _type(session, ctx, kind, type_key)
+        version = latest_published(session, ctx.tenant_id, rtype.workflow_key)
+        definition = definition_of(session, ctx.tenant_id, version.id)
+    return definition, record_fields.form_fields(definition, kind_builtins=BUILTINS[kind])
+
+
+# --- create, edit -------------------------------------------------------------------
+
+
+def create_record(ctx: Ctx, *, kind: str, type_key: str, values: Mapping[str, Any],
+                  tags: Sequence[str] = ()) -> RecordView:
+    """Validate `values` against the type's workflow fields, number the record and start its workflow.
+
+    Invalid values raise ValidationFailed (one message per field) and write nothing."""
+    ctx.require(CREATE[_kind(kind)])
+    clean_tags = _tags(tags)
+    with db.tenant_session(ctx.tenant_id) as session:
+        rtype = _type(session, ctx, kind, type_key)
+        version = latest_published(session, ctx.tenant_id, rtype.workflow_key)
+        definition = definition_of(session, ctx.tenant_id, version.id)
+        form = record_fields.form_fields(definition, kind_builtins=BUILTINS[kind])
+        clean = record_fields.clean_values(form, values, known=_known(session, ctx), tz=_tz(session, ctx),
+                                           state=None, creating=True)
+        number = session.execute(pg_insert(RecordCounter.__table__).values(
+            tenant_id=ctx.tenant_id, kind=kind, last=1).on_conflict_do_update(
+            index_elements=["tenant_id", "kind"], set_={"last": RecordCounter.__table__.c.last + 1})
+            .returning(RecordCounter.__table__.c.last)).scalar_one()
+        row = Record(tenant_id=ctx.tenant_id, kind=kind, type_key=type_key, number=number, tags=clean_tags,
+                     created_by=ctx.user_id)
+        session.add(row)
+        session.flush()
+        priority = str(clean.pop("priority", "normal"))
+        assignee = _uuid_or_none(clean.pop("assignee", None))
+        vendor = _uuid_or_none(clean.pop("vendor", None))
+        instance = start_in(session, ctx, workflow_key=rtype.workflow_key, subject_type=kind, subject_id=row.id,
+                            fields=clean, priority=priority, vendor_id=vendor, assignee_id=assignee,
+                            version=version)
+        audit(session, ctx, action="record.create", entity_type=kind, entity_id=row.id,
+              after={"reference": _reference(row), "type": type_key, "values": clean, "tags": clean_tags,
+                     "priority": priority})
+        return _view(row, instance)
+
+
+def update_record(ctx: Ctx, *, record_id: UUID, expected_version: int, values: Mapping[str, Any],
+                  tags: Sequence[str] | None = None) -> RecordView:
+    """Change field values (and tags). Refuses a stale `expected_version` like `perform` does;
+    never changes the state. Audited with before/after of what changed."""
+    with db.tenant_session(ctx.tenant_id) as session:
+        row, instance = _load(session, ctx, record_id, lock=True)
+        ctx.require(EDIT[row.kind])
+        if instance.version != expected_version:
+            raise Conflict(N_("{who} changed this record at {when}; reload it and try again."),
+                           who=instance.updated_by or "?", when=instance.updated_at.isoformat(timespec="seconds"))
+        definition = definition_of(session, ctx.tenant_id, instance.version_id)
+        form = record_fields.form_fields(definition, kind_builtins=BUILTINS[row.kind])
+        current = _values(instance)
+        clean = record_fields.clean_values(form, values, known=_known(session, ctx), tz=_tz(session, ctx),
+                                           state=instance.state, creating=False, existing=current)
+        form_keys = {f.key for f in form}
+        merged = {**{k: v for k, v in current.items() if k not in form_keys}, **clean}  # hidden or cleared: gone
+        before = {k: current.get(k) for k in set(current) | set(merged) if current.get(k) != merged.get(k)}
+        after = {k: merged.get(k) for k in before}
+        new_tags = _tags(tags) if tags is not None else list(row.tags)
+        if not before and new_tags == list(row.tags):
+            return _view(row, instance)
+        if new_tags != list(row.tags):
+            before["tags"], after["tags"] = list(row.tags), new_tags
+            row.tags = new_tags
+        now = datetime.now(UTC)
+        row.updated_at = now
+        instance.priority = str(merged.pop("priority", instance.priority) or "normal")
+        instance.assignee_id = _uuid_or_none(merged.pop("assignee", None))
+        instance.vendor_id = _uuid_or_none(merged.pop("vendor", None))
+        instance.fields = merged
+        instance.version += 1
+        instance.updated_at, instance.updated_by = now, ctx.actor_label
+        session.flush()
+        audit(session, ctx, action="record.update", entity_type=row.kind, entity_id=row.id,
+              before=before, after=after)
+        return _view(row, instance)
+
+
+def transition_inputs(ctx: Ctx, *, record_id: UUID, to_state: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """What a transition dialog collected, validated like a form save for entering `to_state`
+    (ValidationFailed per field); pass the result to `perform` as `inputs`."""
+    with db.tenant_session(ctx.tenant_id) as session:
+        row, instance = _load(session, ctx, record_id)
+        definition = definition_of(session, ctx.tenant_id, instance.version_id)
+        form = tuple(f for f in record_fields.form_fields(definition, kind_builtins=BUILTINS[row.kind])
+                     if f.key in raw)
+        clean = record_fields.clean_values(form, raw, known=_known(session, ctx), tz=_tz(session, ctx),
+                                           state=instance.state, for_state=to_state, creating=False,
+                                           existing=_values(instance))
+        return {k: v for k, v in clean.items() if k in raw}
+
+
+# --- read ---------------------------------------------------------------------------
+
+
+def get_detail(ctx: Ctx, *, record_id: UUID | None = None, reference: str | None = None) -> Detail:
+    with db.tenant_session(ctx.tenant_id) as session:
+        if reference is not None:
+            record_id = _by_reference(session, ctx, reference)
+        if record_id is None:
+            raise NotFound(N_("This record no longer exists or is not visible to you."))
+        row, instance = _load(session, ctx, record_id)
+        definition = definition_of(session, ctx.tenant_id, instance.version_id)
+        form = record_fields.form_fields(definition, kind_builtins=BUILTINS[row.kind])
+        if ctx.vendor_id is not None:
+            form = tuple(f for f in form if f.visible_to_vendor or f.key in ("title", "description", "priority"))
+        options = available_actions(definition, Instance(state=instance.state, version=instance.version),
+                                    actor_of(ctx), facts_of(instance), datetime.now(UTC))
+        view = _view(row, instance, visible={f.key for f in form} if ctx.vendor_id else None)
+        return Detail(record=view, definition=definition, fields=form,
+                      actions=[o for o in options if o.permitted and ctx.can(_transition_permission(row.kind))],
+                      can_edit=ctx.can(EDIT[row.kind]) and ctx.vendor_id is None,
+                      names=_names(session, ctx, view))
+
+
+def timeline(ctx: Ctx, *, record_id: UUID) -> list[TimelineEntry]:
+    """Transitions, field changes (before/after), comments and creation, oldest first."""
+    with db.tenant_session(ctx.tenant_id) as session:
+        row, instance = _load(session, ctx, record_id)
+        entries: list[TimelineEntry] = [TimelineEntry(at=row.created_at, kind="created", actor="", data={})]
+        for h in session.scalars(select(TransitionRecord).where(
+                TransitionRecord.tenant_id == ctx.tenant_id, TransitionRecord.instance_id == instance.id)):
+            entries.append(TimelineEntry(at=h.at, kind="transition", actor=h.actor_label, data={
+                "transition": h.transition_id, "from": h.from_state, "to": h.to_state, "comment": h.comment,
+                "inputs": dict(h.inputs or {})}))
+        changes = session.execute(text(
+            "select created_at, actor_label, before, after from audit_events where tenant_id = :t "
+            "and entity_type = :k and entity_id = :i and action = 'record.update'"),
+            {"t": ctx.tenant_id, "k": row.kind, "i": str(row.id)}).all()
+        hidden = _hidden_fields(session, ctx, instance)
+        for at, actor, before, after in changes:
+            keys = [k for k in (after or {}) if k not in hidden]
+            if keys:
+                entries.append(TimelineEntry(at=at, kind="change", actor=actor, data={
+                    "changes": [{"field": k, "before": (before or {}).get(k), "after": after[k]} for k in keys]}))
+        for c in session.scalars(select(Comment).where(
+                Comment.tenant_id == ctx.tenant_id, Comment.subject_type == row.kind, Comment.subject_id == row.id)):
+            entries.append(TimelineEntry(at=c.created_at, kind="comment", actor=c.author_label, data={
+                "id": str(c.id), "body": c.body, "edited_at": c.edited_at,
+                "mine": c.author_id is not None and c.author_id == ctx.user_id,
+                "editable": _comment_editable(c, ctx)}))
+        entries.sort(key=lambda e: e.at)
+        return entries
+
+
+# --- comments -----------------------------------------------------------------------
+
+
+def add_comment(ctx: Ctx, *, record_id: UUID, body: str) -> UUID:
+    text_ = _comment_text(body)
+    with db.tenant_session(ctx.tenant_id) as session:
+        row, _instance = _load(session, ctx, record_id)
+        comment = Comment(tenant_id=ctx.tenant_id, subject_type=row.kind, subject_id=row.id,
+                          author_id=ctx.user_id, author_label=ctx.actor_label, body=text_)
+        session.add(comment)
+        session.flush()
+        audit(session, ctx, action="comment.create", entity_type=row.kind, entity_id=row.id,
+              after={"comment": str(comment.id), "body": text_})
+        return comment.id
+
+
+def edit_comment(ctx: Ctx, *, comment_id: UUID, body: str) -> None:
+    """Authors edit their own comments within five minutes; nobody edits or deletes others'."""
+    text_ = _comment_text(body)
+    with db.tenant_session(ctx.tenant_id) as session:
+        comment = session.scalars(select(Comment).where(
+            Comment.tenant_id == ctx.tenant_id, Comment.id == comment_id).with_for_update()).first()
+        if comment is None:
+            raise NotFound(N_("This comment no longer exists."))
+        _load(session, ctx, comment.subject_id)  # the viewer must see the record
+        if comment.author_id is None or comment.author_id != ctx.user_id:
+            raise PermissionDenied(N_("Only the author can edit a comment."))
+        if not _comment_editable(comment, ctx):
+            raise PermissionDenied(N_("Comments can be edited for five minutes after posting."))
+        before = comment.body
+        comment.body, comment.edited_at = text_, datetime.now(UTC)
+        session.flush()
+        audit(session, ctx, action="comment.update", entity_type=comment.subject_type,
+              entity_id=comment.subject_id, before={"body": before}, after={"body": text_})
+
+
+def tag_suggestions(ctx: Ctx, *, kind: str, prefix: str = "", limit: int = 20) -> list[str]:
+    """Tags already used on this kind of record, most used first (autocomplete)."""
+    ctx.require(READ[_kind(kind)])
+    with db.tenant_session(ctx.tenant_id) as session:
+        rows = session.execute(text(
+            "select tag, count(*) from records, unnest(tags) as tag where tenant_id = :t and kind = :k "
+            "and tag ilike :p group by tag order by count(*) desc, tag limit :n"),
+            {"t": ctx.tenant_id, "k": kind, "p": _like_prefix(prefix), "n": limit}).all()
+        return [r[0] for r in rows]
+
+
+# --- choices for forms ----------------------------------------------------------------
+
+
+def choices(ctx: Ctx) -> dict[str, dict[str, str]]:
+    """id -> display name per reference type (user, vendor, building, asset) for form selects."""
+    with db.tenant_session(ctx.tenant_id) as session:
+        return _choices(session, ctx)
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def visible_clause(ctx: Ctx, kind: str) -> Any:
+    """The WHERE clause limiting `workflow_instances` of `kind` to what the viewer may see."""
+    inst = WorkflowInstance.__table__.c
+    base = and_(inst.tenant_id == ctx.tenant_id, inst.subject_type == kind)
+    if ctx.vendor_id is not None:
+        return and_(base, inst.vendor_id == ctx.vendor_id)
+    if ctx.can(EDIT[kind]):
+        return base
+    return and_(base, or_(inst.creator_id == ctx.user_id, inst.assignee_id == ctx.user_id))
+
+
+def reference(kind: str, number: int) -> str:
+    return f"{PREFIX[kind]}-{number}"
+
+
+def _load(session: Any, ctx: Ctx, record_id: UUID, *, lock: bool = False) -> tuple[Record, WorkflowInstance]:
+    stmt = select(Record, WorkflowInstance).join(WorkflowInstance, and_(
+        WorkflowInstance.tenant_id == Record.tenant_id, WorkflowInstance.subject_type == Record.kind,
+        WorkflowInstance.subject_id == Record.id)).where(Record.tenant_id == ctx.tenant_id, Record.id == record_id)
+    if lock:
+        stmt = stmt.with_for_update(of=WorkflowInstance)
+    found = session.execute(stmt).first()
+    if found is None:
+        raise NotFound(N_("This record no longer exists or is not visible to you."))
+    row, instance = found
+    ctx.require(READ[row.kind])
+    if session.execute(select(func.count()).select_from(WorkflowInstance).where(
+            visible_clause(ctx, row.kind), WorkflowInstance.id == instance.id)).scalar_one() == 0:
+        raise NotFound(N_("This record no longer exists or is not visible to you."))
+    return row, instance
+
+
+def _by_reference(session: Any, ctx: Ctx, ref: str) -> UUID | None:
+    prefix, _, number = ref.strip().upper().partition("-")
+    kind = next((k for k, p in PREFIX.items() if p == prefix), None)
+    if kind is None or not number.isdigit():
+        return None
+    return session.scalars(select(Record.id).where(Record.tenant_id == ctx.tenant_id, Record.kind == kind,
+                                                   Record.number == int(number))).first()
+
+
+def _type(session: Any, ctx: Ctx, kind: str, type_key: str) -> RecordType:
+    rtype = session.scalars(select(RecordType).where(
+        RecordType.tenant_id == ctx.tenant_id, RecordType.kind == kind, RecordType.key == type_key,
+        RecordType.active)).first()
+    if rtype is None:
+        raise ValidationFailed({"type": N_("Choose a type from the list.")})
+    return rtype
+
+
+def _kind(kind: str) -> str:
+    if kind not in PREFIX:
+        raise NotFound(N_("There is no record kind {kind}."), kind=kind)
+    return kind
+
+
+def _transition_permission(kind: str) -> str:
+    return f"{kind}:transition"
+
+
+def _values(instance: WorkflowInstance) -> dict[str, Any]:
+    values = dict(instance.fields or {})
+    values["priority"] = instance.priority
+    values["assignee"] = str(instance.assignee_id) if instance.assignee_id else None
+    values["vendor"] = str(instance.vendor_id) if instance.vendor_id else None
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _view(row: Record, instance: WorkflowInstance, *, visible: set[str] | None = None) -> RecordView:
+    values = _values(instance)
+    if visible is not None:
+        values = {k: v for k, v in values.items() if k in visible}
+    return RecordView(id=row.id, kind=row.kind, type_key=row.type_key, reference=_reference(row),
+                      tags=tuple(row.tags), instance_id=instance.id, state=instance.state, version=instance.version,
+                      priority=instance.priority, assignee_id=instance.assignee_id, vendor_id=instance.vendor_id,
+                      creator_id=instance.creator_id, values=values, state_entered_at=instance.state_entered_at,
+                      created_at=row.created_at, updated_at=instance.updated_at, updated_by=instance.updated_by)
+
+
+def _reference(row: Record) -> str:
+    return reference(row.kind, row.number)
+
+
+def _hidden_fields(session: Any, ctx: Ctx, instance: WorkflowInstance) -> set[str]:
+    if ctx.vendor_id is None:
+        return set()
+    definition = definition_of(session, ctx.tenant_id, instance.version_id)
+    return {f.key for f in definition.fields if not f.visible_to_vendor}
+
+
+def _known(session: Any, ctx: Ctx) -> dict[str, set[str]]:
+    return {kind: set(names) for kind, names in _choices(session, ctx).items()}
+
+
+def _choices(session: Any, ctx: Ctx) -> dict[str, dict[str, str]]:
+    people = session.execute(select(User.id, User.name).join(Membership, and_(
+        Membership.user_id == User.id, Membership.tenant_id == ctx.tenant_id)).where(
+        Membership.status == "active").order_by(User.name)).all()
+    vendors = session.execute(select(Vendor.id, Vendor.name).where(Vendor.tenant_id == ctx.tenant_id)
+                              .order_by(Vendor.name)).all()
+    buildings = session.execute(select(Building.id, Building.name).where(Building.tenant_id == ctx.tenant_id)
+                                .order_by(Building.name)).all()
+    inst = WorkflowInstance.__table__.c
+    assets = session.execute(select(Record.id, Record.number, inst.fields["title"].astext).join(
+        WorkflowInstance, and_(inst.tenant_id == Record.tenant_id, inst.subject_type == Record.kind,
+                               inst.subject_id == Record.id))
+        .where(Record.tenant_id == ctx.tenant_id, Record.kind == "asset").order_by(Record.number)).all()
+    return {"user": {str(i): n for i, n in people}, "vendor": {str(i): n for i, n in vendors},
+            "building": {str(i): n for i, n in buildings},
+            "asset": {str(i): f"{reference('asset', num)} {title or ''}".strip() for i, num, title in assets}}
+
+
+def _names(session: Any, ctx: Ctx, view: RecordView) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for group in _choices(session, ctx).values():
+        names.update(group)
+    return names
+
+
+def _tz(session: Any, ctx: Ctx) -> Any:
+    """The tenant's time zone (naive dates and times people enter are in it)."""
+    settings = session.scalar(select(Tenant.settings).where(Tenant.id == ctx.tenant_id)) or {}
+    return zone(settings.get("timezone", "UTC"))
+
+
+def _tags(tags: Sequence[str]) -> list[str]:
+    clean: list[str] = []
+    for tag in tags:
+        value = " ".join(str(tag).split()).lower()
+        if not value:
+            continue
+        if len(value) > TAG_MAX:
+            raise ValidationFailed({"tags": N_("Keep each tag under {max} characters.")}, max=TAG_MAX)
+        if value not in clean:
+            clean.append(value)
+    if len(clean) > TAGS_MAX:
+        raise ValidationFailed({"tags": N_("A record can have at most {max} tags.")}, max=TAGS_MAX)
+    return clean
+
+
+def _comment_text(body: str) -> str:
+    text_ = (body or "").strip()
+    if not text_:
+        raise ValidationFailed({"body": N_("Write a comment first.")})
+    if len(text_) > 10_000:
+        raise ValidationFailed({"body": N_("Keep the comment under {max} characters.")}, max=10_000)
+    return text_
+
+
+def _comment_editable(comment: Comment, ctx: Ctx) -> bool:
+    return (comment.author_id is not None and comment.author_id == ctx.user_id
+            and datetime.now(UTC) - comment.created_at <= COMMENT_EDIT_WINDOW)
+
+
+def _uuid_or_none(value: Any) -> UUID | None:
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, UUID) else UUID(str(value))
+
+
+def _like_prefix(prefix: str) -> str:
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+

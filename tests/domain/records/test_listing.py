@@ -1,0 +1,144 @@
+"""Lists on real PostgreSQL: filters (custom fields, relative dates), sorting, paging, CSV,
+bulk transitions with mixed results, saved views."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from domain.errors import PermissionDenied, ValidationFailed
+from domain.records import listing
+from domain.records import service as records
+from domain.records.listing import FieldFilter, ListQuery
+from domain.workflows.perform import perform
+from tests import factories
+from tests.factories import add_person, ctx_for, new_tenant, owner_sql, published
+
+
+@pytest.fixture
+def tenant(database):
+    bundle = factories.with_roles(new_tenant(), "director")
+    published(bundle)
+    records.ensure_default_types(bundle.admin)
+    return bundle
+
+
+def _make(ctx, title, category="plumbing", cost=None, **extra):
+    values = {"title": title, "category": category, **extra}
+    if cost is not None:
+        values["cost_estimate"] = {"amount": str(cost), "currency": "EUR"}
+    return records.create_record(ctx, kind="request", type_key="maintenance", values=values)
+
+
+def _refs(page):
+    return [r.reference for r in page.rows]
+
+
+def test_filters_sort_and_page(tenant):
+    a = _make(tenant.admin, "Leaking tap", cost=1200, priority="high")
+    b = _make(tenant.admin, "Broken lift", "electrical", cost=8000, priority="urgent")
+    c = _make(tenant.admin, "Tap drips again", "plumbing", cost=300, due_date="2026-12-01")
+    q = ListQuery(kind="request")
+    assert _refs(listing.list_records(tenant.admin, q)) == [c.reference, b.reference, a.reference]
+    assert listing.list_records(tenant.admin, q, offset=1, limit=1).rows[0].reference == b.reference
+    assert listing.list_records(tenant.admin, q, limit=1).total == 3
+    assert _refs(listing.list_records(tenant.admin, ListQuery(kind="request", text="tap", sort="title",
+                                                              descending=False))) == [a.reference, c.reference]
+    assert _refs(listing.list_records(tenant.admin, ListQuery(kind="request", text=b.reference))) == [b.reference]
+    by_category = ListQuery(kind="request", field_filters=(FieldFilter(key="category", op="eq", value="electrical"),))
+    assert _refs(listing.list_records(tenant.admin, by_category)) == [b.reference]
+    dear = ListQuery(kind="request", field_filters=(FieldFilter(key="cost_estimate", op="gte", value="1000"),),
+                     sort="field:cost_estimate", descending=False)
+    assert _refs(listing.list_records(tenant.admin, dear)) == [a.reference, b.reference]
+    assert _refs(listing.list_records(tenant.admin, ListQuery(kind="request", sort="priority"))) == [
+        b.reference, a.reference, c.reference]
+    due = ListQuery(kind="request", due_from="2026-11-30", due_to="2026-12-31")
+    assert _refs(listing.list_records(tenant.admin, due)) == [c.reference]
+
+
+def test_relative_created_dates(tenant):
+    old = _make(tenant.admin, "Old one")
+    new = _make(tenant.admin, "New one")
+    owner_sql("update records set created_at = :t where id = :i", t=datetime.now(UTC) - timedelta(days=10), i=old.id)
+    recent = ListQuery(kind="request", created_from="-7d")
+    assert _refs(listing.list_records(tenant.admin, recent)) == [new.reference]
+    assert _refs(listing.list_records(tenant.admin, ListQuery(kind="request", created_to="-8d"))) == [old.reference]
+    with pytest.raises(ValidationFailed):
+        listing.list_records(tenant.admin, ListQuery(kind="request", created_from="last tuesday"))
+    with pytest.raises(ValidationFailed):
+        listing.list_records(tenant.admin, ListQuery(kind="request", sort="password"))
+    with pytest.raises(ValidationFailed):
+        listing.list_records(tenant.admin, ListQuery(kind="request", field_filters=(
+            FieldFilter(key="nope", op="eq", value=1),)))
+
+
+def test_vendor_lists_show_only_their_work_and_fields(tenant):
+    vendor_id = factories.new_vendor(tenant)
+    vendor_user = ctx_for(add_person(tenant, "vendor", vendor_id=vendor_id))
+    theirs = _make(tenant.admin, "Rewire panel", "electrical", vendor=str(vendor_id), location_detail="Basement")
+    _make(tenant.admin, "Not theirs")
+    page = listing.list_records(vendor_user, ListQuery(kind="request"))
+    assert _refs(page) == [theirs.reference]
+    assert "category" not in page.rows[0].values and page.rows[0].values["location_detail"] == "Basement"
+
+
+def test_csv_exports_the_filtered_set_readably(tenant):
+    _make(tenant.admin, "=HYPERLINK(\"http://evil\")", cost=1200)
+    _make(tenant.admin, "Broken lift", "electrical", cost=8000)
+    text = listing.export_csv(tenant.admin, ListQuery(kind="request", field_filters=(
+        FieldFilter(key="cost_estimate", op="lt", value="5000"),)))
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:4] == ["Reference", "Type", "Title", "State"] and "Cost estimate" in rows[0]
+    assert len(rows) == 2
+    assert rows[1][2].startswith("'=HYPERLINK")  # never a live formula in a spreadsheet
+    assert rows[1][3] == "Draft" and "1,200.00" in rows[1][rows[0].index("Cost estimate")]
+
+
+def test_bulk_transition_reports_each_record(tenant):
+    requester = ctx_for(add_person(tenant, "requester"))
+    manager = ctx_for(add_person(tenant, "manager"))
+    made = [_make(requester, f"Job {i}", cost=100) for i in range(4)]
+    for view in made:
+        perform(ctx=requester, instance_id=view.instance_id, transition_id="submit", expected_version=view.version)
+    options = listing.bulk_options(manager, kind="request", record_ids=[m.id for m in made])
+    assert "review" in {o.transition_id for o in options}
+    # someone else moves one record first: the bulk move refuses that one and does the rest
+    stale = made[1]
+    current = records.get_detail(manager, record_id=stale.id).record
+    perform(ctx=manager, instance_id=stale.instance_id, transition_id="reject", expected_version=current.version,
+            comment="Duplicate")
+    seen: list[tuple[int, int]] = []
+    results = listing.bulk_transition(manager, kind="request", record_ids=[m.id for m in made],
+                                      transition_id="review", progress=lambda n, total: seen.append((n, total)))
+    assert [(r.reference, r.done) for r in results] == [
+        (made[0].reference, True), (stale.reference, False), (made[2].reference, True), (made[3].reference, True)]
+    assert results[1].error is not None
+    assert seen[-1] == (4, 4)
+    states = {r.reference: r.state for r in listing.list_records(manager, ListQuery(kind="request")).rows}
+    assert states[stale.reference] == "rejected" and states[made[0].reference] == "manager_approval"
+    mixed = listing.bulk_options(manager, kind="request", record_ids=[made[0].id, stale.id])
+    assert mixed == []  # nothing is open to both a rejected and a waiting record
+
+
+def test_saved_views_own_shared_and_permissions(tenant):
+    requester = ctx_for(add_person(tenant, "requester"))
+    query = ListQuery(kind="request", priorities=("urgent",), sort="title", descending=False)
+    mine = listing.save_view(tenant.admin, name="  Urgent  first ", query=query, shared=True)
+    assert mine.name == "Urgent first"
+    listing.save_view(tenant.admin, name="Private", query=ListQuery(kind="request"))
+    views = {v.name: v for v in listing.list_views(requester, kind="request")}
+    assert set(views) == {"Urgent first"} and views["Urgent first"].query == query
+    with pytest.raises(PermissionDenied):
+        listing.save_view(requester, name="Everyone", query=query, shared=True)
+    with pytest.raises(PermissionDenied):
+        listing.delete_view(requester, view_id=mine.id)
+    with pytest.raises(ValidationFailed):
+        listing.save_view(requester, name="   ", query=query)
+    replaced = listing.save_view(tenant.admin, name="Urgent first", query=ListQuery(kind="request"), shared=True)
+    assert replaced.id == mine.id
+    listing.delete_view(tenant.admin, view_id=mine.id)
+    assert [v.name for v in listing.list_views(tenant.admin, kind="request")] == ["Private"]
+    assert ListQuery.from_dict(query.as_dict()) == query

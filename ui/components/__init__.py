@@ -1,0 +1,1 @@
+"""Reusable, domain-free UI components (custom Vue components with a thin Python side)."""

@@ -1,0 +1,312 @@
+"""One record: its fields, the actions this person may take (disabled ones say why), the
+timeline of transitions, changes and comments, and the new-record dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID, uuid4
+
+from nicegui import run, ui
+
+from domain.errors import DomainError, ValidationFailed
+from domain.records import fields as record_fields
+from domain.records import service as records
+from domain.workflows.perform import TransitionRefused, perform
+from engine.model import label_text
+from engine.runtime import ActionOption
+from engine.values import zone
+from ui import live
+from ui.forms import FieldForm
+from ui.i18n import _, current_locale, error_text, fmt_datetime, reason_text
+from ui.pages.records import PAGES, KindPage, _needs_inputs_only
+from ui.pages.transition import open_transition_dialog
+from ui.session import Viewer
+from ui.shell import console_item_page
+from ui.widgets import empty_state, labelled, show_error
+
+CATEGORY_COLOURS = {"todo": "grey-7", "in_progress": "primary", "waiting": "orange-8", "done": "positive",
+                    "cancelled": "grey-5"}
+
+
+def create() -> None:
+    for spec in PAGES:
+        _register(spec)
+
+
+def _register(spec: KindPage) -> None:
+    @console_item_page(spec.path, spec.title, allowed=lambda viewer: viewer.can(records.READ[spec.kind]))
+    async def page(viewer: Viewer, ref: str) -> None:
+        await DetailPage(viewer, spec, ref).build()
+
+
+class DetailPage:
+    def __init__(self, viewer: Viewer, spec: KindPage, ref: str) -> None:
+        self.viewer, self.spec, self.ref = viewer, spec, ref
+        self.detail: records.Detail | None = None
+
+    async def build(self) -> None:
+        self.body = ui.column().classes("w-full gap-3")
+        await self.render()
+        unsubscribe = live.subscribe(self.viewer.ctx.tenant_id, self.on_change)
+        ui.context.client.on_delete(unsubscribe)
+
+    async def render(self) -> None:
+        self.body.clear()
+        try:
+            self.detail = await run.io_bound(records.get_detail, self.viewer.ctx, reference=self.ref)
+            entries = await run.io_bound(records.timeline, self.viewer.ctx, record_id=self.detail.record.id)
+            self.choices = await run.io_bound(records.choices, self.viewer.ctx)
+        except DomainError as error:
+            with self.body:
+                empty_state("search_off", _("Record not found"), error_text(error))
+            return
+        detail, rec = self.detail, self.detail.record
+        locale = current_locale()
+        state = detail.definition.state(rec.state) if rec.state in {s.id for s in detail.definition.states} else None
+        with self.body:
+            with ui.row().classes("items-center gap-3 w-full"):
+                ui.link(_("Back to the board"), self.spec.path).classes("text-caption")
+                ui.label(rec.reference).classes("text-mono text-grey-7")
+                ui.label(str(rec.values.get("title", ""))).classes("text-h6")
+                ui.badge(label_text(state.name, locale, rec.state) if state else rec.state,
+                         color=CATEGORY_COLOURS.get(state.category if state else "todo", "grey-7"))
+            with labelled(ui.row().classes("items-center gap-2"), _("Actions")):
+                for option in detail.actions:
+                    self._action_button(option)
+                if not detail.actions:
+                    ui.label(_("No actions are open to you in this state.")).classes("text-caption text-grey-7")
+            with ui.row().classes("w-full gap-6 items-start no-wrap"):
+                with ui.column().classes("w-1/2 gap-2"):
+                    self._fields()
+                with ui.column().classes("w-1/2 gap-2"):
+                    self._timeline(entries)
+
+    def _action_button(self, option: ActionOption) -> None:
+        label = label_text(option.label, current_locale(), option.transition_id)
+        if option.enabled or _needs_inputs_only(option):
+            ui.button(label, on_click=lambda o=option: self.act(o)).props("unelevated dense no-caps")
+            return
+        reason = reason_text(option.reason) if option.reason else _("Not available now.")
+        with ui.element("span").props('tabindex="0"') as holder:
+            holder.props["title"] = reason  # set as data, never parsed: the reason may quote tenant labels
+            button = ui.button(label).props("disable outline dense no-caps")
+            button.props["aria-description"] = reason
+            ui.tooltip(reason)
+
+    def _fields(self) -> None:
+        assert self.detail is not None
+        detail, rec = self.detail, self.detail.record
+        locale = current_locale()
+        ui.label(_("Details")).classes("text-subtitle1")
+        with ui.grid(columns=2).classes("gap-x-4 gap-y-1 w-full"):
+            for f in detail.fields:
+                value = rec.values.get(f.key)
+                if value in (None, "", []):
+                    continue
+                ui.label(label_text(f.label, locale, f.key)).classes("text-caption text-grey-7")
+                ui.label(self._show(f, value)).classes("text-body2")
+            people = self.choices.get("user", {})
+            vendors = self.choices.get("vendor", {})
+            ui.label(_("Assignee")).classes("text-caption text-grey-7")
+            ui.label(people.get(str(rec.assignee_id), _("Unassigned")) if rec.assignee_id else _("Unassigned"))
+            if rec.vendor_id:
+                ui.label(_("Vendor")).classes("text-caption text-grey-7")
+                ui.label(vendors.get(str(rec.vendor_id), ""))
+            ui.label(_("Tags")).classes("text-caption text-grey-7")
+            ui.label(", ".join(rec.tags) or "—")
+        if detail.can_edit:
+            ui.button(_("Edit"), icon="edit", on_click=self.edit).props("flat dense")
+
+    def _show(self, field: Any, value: Any) -> str:
+        names = {k: v for group in self.choices.values() for k, v in group.items()}
+        return record_fields.display(field, value, current_locale(), translate=_, tz=zone(self.viewer.timezone),
+                                     names=names)
+
+    def _timeline(self, entries: list[records.TimelineEntry]) -> None:
+        assert self.detail is not None
+        definition = self.detail.definition
+        locale = current_locale()
+        fields = {f.key: f for f in self.detail.fields}
+        ui.label(_("History")).classes("text-subtitle1")
+        with labelled(ui.column().classes("gap-1 w-full"), _("History")):
+            for entry in reversed(entries):
+                when = fmt_datetime(entry.at, self.viewer.timezone, "short")
+                with ui.card().props("flat bordered").classes("w-full q-pa-sm"):
+                    if entry.kind == "created":
+                        ui.label(_("Created · {when}", when=when)).classes("text-caption")
+                    elif entry.kind == "transition":
+                        t = definition.transition(entry.data["transition"])
+                        to = definition.state(entry.data["to"]) if entry.data["to"] in {
+                            s.id for s in definition.states} else None
+                        name = label_text(t.label, locale, entry.data["transition"]) if t else entry.data["transition"]
+                        ui.label(_("{who} · {action} → {state} · {when}", who=entry.actor, action=name,
+                                   state=label_text(to.name, locale, entry.data["to"]) if to else entry.data["to"],
+                                   when=when)).classes("text-caption")
+                        if entry.data.get("comment"):
+                            ui.label(entry.data["comment"]).classes("text-body2")
+                    elif entry.kind == "change":
+                        ui.label(_("{who} changed · {when}", who=entry.actor, when=when)).classes("text-caption")
+                        for change in entry.data["changes"]:
+                            f = fields.get(change["field"])
+                            name = label_text(f.label, locale, change["field"]) if f else change["field"]
+                            before = self._show(f, change["before"]) if f else str(change["before"] or "")
+                            after = self._show(f, change["after"]) if f else str(change["after"] or "")
+                            ui.label(f"{name}: {before or '—'} → {after or '—'}").classes("text-body2")
+                    else:
+                        edited = _(" (edited)") if entry.data.get("edited_at") else ""
+                        ui.label(_("{who} commented · {when}", who=entry.actor, when=when) + edited).classes(
+                            "text-caption")
+                        ui.label(entry.data["body"]).classes("text-body2 whitespace-pre-wrap")
+                        if entry.data.get("editable"):
+                            ui.button(_("Edit comment"), on_click=lambda e=entry: self.edit_comment(e)).props(
+                                "flat dense size=sm no-caps")
+        comment = ui.textarea(_("Add a comment")).props("dense autogrow").classes("w-full")
+
+        async def post() -> None:
+            try:
+                await run.io_bound(records.add_comment, self.viewer.ctx, record_id=self.detail.record.id,
+                                   body=comment.value or "")
+            except DomainError as error:
+                show_error(error, {"body": comment})
+                return
+            await self.render()
+
+        ui.button(_("Comment"), icon="send", on_click=post).props("unelevated dense no-caps")
+
+    async def edit_comment(self, entry: records.TimelineEntry) -> None:
+        with ui.dialog() as dialog, ui.card().classes("w-[28rem]"):
+            body = ui.textarea(_("Comment"), value=entry.data["body"]).classes("w-full")
+
+            async def save() -> None:
+                try:
+                    await run.io_bound(records.edit_comment, self.viewer.ctx, comment_id=UUID(entry.data["id"]),
+                                       body=body.value or "")
+                except DomainError as error:
+                    show_error(error, {"body": body})
+                    return
+                dialog.close()
+                await self.render()
+
+            with ui.row().classes("justify-end w-full"):
+                ui.button(_("Cancel"), on_click=dialog.close).props("flat")
+                ui.button(_("Save"), on_click=save).props("unelevated")
+        dialog.open()
+
+    async def edit(self) -> None:
+        assert self.detail is not None
+        detail = self.detail
+        with ui.dialog() as dialog, ui.card().classes("w-[36rem] gap-2"):
+            ui.label(_("Edit {ref}", ref=detail.record.reference)).classes("text-h6")
+            form = FieldForm(detail.fields, values=detail.record.values, choices=self.choices,
+                             locale=current_locale(), tz=self.viewer.timezone)
+            tags = ui.input_chips(_("Tags"), value=list(detail.record.tags), new_value_mode="add-unique").classes(
+                "w-full")
+
+            async def save() -> None:
+                form.clear_errors()
+                try:
+                    await run.io_bound(lambda: records.update_record(
+                        self.viewer.ctx, record_id=detail.record.id, expected_version=detail.record.version,
+                        values=form.values(), tags=list(tags.value or [])))
+                except ValidationFailed as error:
+                    form.show_errors(error)
+                    return
+                except DomainError as error:
+                    ui.notify(error_text(error), type="warning", multi_line=True)
+                    return
+                dialog.close()
+                await self.render()
+
+            with ui.row().classes("justify-end w-full"):
+                ui.button(_("Cancel"), on_click=dialog.close).props("flat")
+                ui.button(_("Save"), on_click=save).props("unelevated")
+        dialog.open()
+
+    async def act(self, option: ActionOption) -> None:
+        assert self.detail is not None
+        rec = self.detail.record
+        if option.missing_fields or option.requires_comment:
+            open_transition_dialog(self.viewer, reference=rec.reference, record_id=rec.id, option=option,
+                                   definition=self.detail.definition, choices=self.choices,
+                                   move=lambda inputs, comment: self._perform(option, inputs, comment))
+        else:
+            await self._perform(option, {}, None)
+
+    async def _perform(self, option: ActionOption, inputs: dict[str, Any], comment: str | None) -> bool:
+        assert self.detail is not None
+        rec = self.detail.record
+        try:
+            await run.io_bound(lambda: perform(ctx=self.viewer.ctx, instance_id=rec.instance_id,
+                                               transition_id=option.transition_id, expected_version=rec.version,
+                                               inputs=inputs or None, comment=comment,
+                                               idempotency_key=f"ui-{uuid4()}"))
+        except TransitionRefused as refused:
+            ui.notify(reason_text(refused.reason), type="warning", multi_line=True)
+            return False
+        except DomainError as error:
+            ui.notify(error_text(error), type="warning", multi_line=True)
+            await self.render()
+            return False
+        await self.render()
+        return True
+
+    def on_change(self, payload: dict[str, Any]) -> None:
+        if self.detail is None:
+            return
+        if payload.get("tenant") == "*" or str(payload.get("instance")) == str(self.detail.record.instance_id):
+            from ui.pages.records import background
+
+            background(self.render())
+
+
+async def new_record_dialog(viewer: Viewer, kind: str, types: list[records.TypeView], type_key: str,
+                            choices: dict[str, dict[str, str]], *, on_created: Callable[[str], Any]) -> None:
+    locale = current_locale()
+    with ui.dialog() as dialog, ui.card().classes("w-[36rem] gap-2"):
+        ui.label(_("New record")).classes("text-h6")
+        type_select = ui.select({t.key: label_text(t.name, locale, t.key) for t in types}, value=type_key,
+                                label=_("Type")).classes("w-full")
+        holder = ui.column().classes("w-full gap-1")
+        state: dict[str, Any] = {}
+
+        async def show_form() -> None:
+            holder.clear()
+            try:
+                _definition, fields = await run.io_bound(records.form_for, viewer.ctx, kind=kind,
+                                                         type_key=type_select.value)
+            except DomainError as error:
+                with holder:
+                    ui.label(error_text(error)).classes("text-negative")
+                return
+            with holder:
+                state["form"] = FieldForm(fields, choices=choices, locale=locale, tz=viewer.timezone)
+                state["tags"] = ui.input_chips(_("Tags"), value=[], new_value_mode="add-unique").classes("w-full")
+
+        type_select.on_value_change(show_form)
+        await show_form()
+
+        async def create_it() -> None:
+            form: FieldForm | None = state.get("form")
+            if form is None:
+                return
+            form.clear_errors()
+            try:
+                view = await run.io_bound(lambda: records.create_record(
+                    viewer.ctx, kind=kind, type_key=type_select.value, values=form.values(),
+                    tags=list(state["tags"].value or [])))
+            except ValidationFailed as error:
+                form.show_errors(error)
+                return
+            except DomainError as error:
+                ui.notify(error_text(error), type="warning", multi_line=True)
+                return
+            dialog.close()
+            ui.notify(_("{ref} created.", ref=view.reference), type="positive")
+            on_created(view.reference)
+
+        with ui.row().classes("justify-end w-full"):
+            ui.button(_("Cancel"), on_click=dialog.close).props("flat")
+            ui.button(_("Create"), on_click=create_it).props("unelevated")
+    dialog.open()
+

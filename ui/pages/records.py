@@ -1,0 +1,305 @@
+"""Boards of requests, projects and assets: one kanban per workflow, with the moves each
+person may make lighting up, transition dialogs, filters, swimlanes and live updates."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from nicegui import run, ui
+
+from domain.errors import N_, DomainError
+from domain.records import board as boards
+from domain.records import service as records
+from domain.records.board import Card
+from domain.workflows.perform import TransitionRefused, perform
+from engine.model import PRIORITIES, label_text
+from engine.runtime import ActionOption
+from ui import live
+from ui.components.kanban import KanbanBoard
+from ui.i18n import _, current_locale, error_text, reason_text
+from ui.pages.transition import open_transition_dialog
+from ui.session import Viewer
+from ui.shell import console_page
+from ui.widgets import empty_state, labelled
+
+
+@dataclass(frozen=True, slots=True)
+class KindPage:
+    kind: str
+    path: str
+    title: str  # msgid
+    icon: str
+    new_label: str  # msgid
+    empty_title: str  # msgid
+    empty_text: str  # msgid
+
+
+PAGES = (
+    KindPage("request", "/requests", N_("Requests"), "assignment", N_("New request"), N_("No request types yet"),
+             N_("Publish a request workflow (maintenance, change or incident) in the Designer to start.")),
+    KindPage("project", "/projects", N_("Projects"), "account_tree", N_("New project"), N_("No project workflow yet"),
+             N_("Publish the project workflow in the Designer to start.")),
+    KindPage("asset", "/assets", N_("Assets"), "domain", N_("New asset"), N_("No asset workflow yet"),
+             N_("Publish the asset lifecycle workflow in the Designer to start.")),
+)
+PRIORITY_NAMES = {"low": N_("Low"), "normal": N_("Normal"), "high": N_("High"), "urgent": N_("Urgent")}
+
+
+def priority_names() -> dict[str, str]:
+    return {key: _(PRIORITY_NAMES[key]) for key in PRIORITIES}
+
+
+def create() -> None:
+    for spec in PAGES:
+        _register(spec)
+
+
+def _register(spec: KindPage) -> None:
+    @console_page(spec.path, spec.title, allowed=lambda viewer: viewer.can(records.READ[spec.kind]))
+    async def page(viewer: Viewer) -> None:
+        request = ui.context.client.request
+        await BoardPage(viewer, spec, request.query_params.get("type", "") if request else "").build()
+
+
+class BoardPage:
+    def __init__(self, viewer: Viewer, spec: KindPage, type_key: str) -> None:
+        self.viewer, self.spec = viewer, spec
+        self.type_key = type_key
+        self.types: list[records.TypeView] = []
+        self.board: KanbanBoard | None = None
+        self.data: boards.Board | None = None
+        self.cards: dict[str, Card] = {}
+        self.pending: set[UUID] = set()
+        self.flush_task: asyncio.TimerHandle | None = None
+
+    async def build(self) -> None:
+        self.types = await run.io_bound(records.list_types, self.viewer.ctx, self.spec.kind)
+        if not self.types:
+            empty_state(self.spec.icon, _(self.spec.empty_title), _(self.spec.empty_text))
+            return
+        workflows = {t.workflow_key: t for t in self.types}
+        chosen = next((t for t in self.types if t.key == self.type_key), self.types[0])
+        self.workflow_key = chosen.workflow_key
+        locale = current_locale()
+        choices = await run.io_bound(records.choices, self.viewer.ctx)
+        self.choices = choices
+        with ui.row().classes("items-center gap-2 w-full"):
+            if len(workflows) > 1:
+                options = {t.key: label_text(t.name, locale) for t in self.types}
+                labelled(ui.toggle(options, value=chosen.key, on_change=lambda e: ui.navigate.to(
+                    f"{self.spec.path}?type={e.value}")).props("dense no-caps"), _("Type"))
+            self.search = ui.input(_("Filter"), on_change=self.apply_filter).props(
+                "dense clearable debounce=150").classes("w-48")
+            self.assignee = ui.select({"": _("Anyone"), **choices.get("user", {})}, value="", label=_("Assignee"),
+                                      on_change=self.apply_filter).props("dense options-dense").classes("w-40")
+            self.priority = ui.select({"": _("Any priority"), **priority_names()}, value="", label=_("Priority"),
+                                      on_change=self.apply_filter).props("dense options-dense").classes("w-36")
+            self.vendor = ui.select({"": _("Any vendor"), **choices.get("vendor", {})}, value="", label=_("Vendor"),
+                                    on_change=self.apply_filter).props("dense options-dense").classes("w-40")
+            self.tag = ui.select({"": _("Any tag")}, value="", label=_("Tag"), on_change=self.apply_filter).props(
+                "dense options-dense").classes("w-32")
+            self.mine = ui.switch(_("Mine"), on_change=self.apply_filter).props("dense")
+            self.lanes = ui.select({"": _("No swimlanes"), "assignee": _("Swimlanes by assignee"),
+                                    "priority": _("Swimlanes by priority"), "vendor": _("Swimlanes by vendor")},
+                                   value="", label=_("Swimlanes"), on_change=self.set_lanes).props(
+                "dense options-dense").classes("w-48")
+            ui.space()
+            if self.viewer.can(records.CREATE[self.spec.kind]):
+                ui.button(_(self.spec.new_label), icon="add", on_click=self.new_record).props("unelevated")
+        self.note = ui.label().classes("text-caption text-grey-7")
+        self.container = ui.element("div").classes("w-full")
+        await self.load()
+        unsubscribe = live.subscribe(self.viewer.ctx.tenant_id, self.on_change)
+        ui.context.client.on_delete(unsubscribe)
+
+    # --- data ---------------------------------------------------------------------
+
+    async def load(self) -> None:
+        self.data = await run.io_bound(boards.board, self.viewer.ctx, kind=self.spec.kind,
+                                       workflow_key=self.workflow_key)
+        self.cards = {str(c.instance_id): c for c in self.data.cards}
+        self.container.clear()
+        with self.container:
+            self.board = KanbanBoard(self._columns(), [self._card(c) for c in self.data.cards],
+                                     labels=self._labels(), lane_by=self.lanes.value or None)
+            self.board.classes("w-full")
+            self.board.on("move", self.on_move)
+            self.board.on("open", self.on_open)
+            self.board.on("refused", self.on_refused)
+        tags = sorted({t for c in self.data.cards for t in c.tags})
+        self.tag.set_options({"": _("Any tag"), **{t: t for t in tags}}, value=self.tag.value or "")
+        self.note.text = _("Showing the first {count} records; use the list to see them all.",
+                           count=boards.CARD_LIMIT) if self.data.truncated else ""
+        self.apply_filter()
+
+    def _columns(self) -> list[dict[str, Any]]:
+        assert self.data is not None
+        locale = current_locale()
+        return [{"id": c.id, "label": label_text(c.label, locale, c.id), "category": c.category, "wip": None}
+                for c in self.data.columns]
+
+    def _card(self, card: Card) -> dict[str, Any]:
+        users = self.choices.get("user", {})
+        vendors = self.choices.get("vendor", {})
+        assignee = users.get(str(card.assignee_id)) if card.assignee_id else None
+        targets = [o.to for o in card.options if o.enabled or _needs_inputs_only(o)]
+        blocked = {o.to: reason_text(o.reason) for o in card.options
+                   if not (o.enabled or _needs_inputs_only(o)) and o.reason is not None and o.to not in targets}
+        days = max(0, (datetime.now(UTC) - card.state_entered_at).days)
+        return {"id": str(card.instance_id), "record": str(card.record_id), "ref": card.reference,
+                "title": card.title, "state": card.state, "version": card.version, "priority": card.priority,
+                "priority_label": priority_names().get(card.priority, card.priority),
+                "assignee": assignee, "assignee_id": str(card.assignee_id) if card.assignee_id else None,
+                "initials": _initials(assignee) if assignee else None,
+                "vendor": vendors.get(str(card.vendor_id)) if card.vendor_id else None,
+                "vendor_id": str(card.vendor_id) if card.vendor_id else None,
+                "tags": list(card.tags), "days": days, "targets": targets, "blocked": blocked}
+
+    def _labels(self) -> dict[str, str]:
+        return {"board": _("Board"), "empty": _("No cards"), "over_wip": _("Over the WIP limit"),
+                "days": _("{n} d"), "drop_here": _("Drop here"),
+                "not_allowed": _("You cannot move this card here"), "move_to": _("Move to"),
+                "unassigned": _("Unassigned"), "no_vendor": _("No vendor"), "lane_none": _("None")}
+
+    # --- filters --------------------------------------------------------------------
+
+    def apply_filter(self) -> None:
+        if self.board is None:
+            return
+        self.board.set_filter({"text": self.search.value or "", "assignee": self.assignee.value or None,
+                               "priority": self.priority.value or None, "tag": self.tag.value or None,
+                               "vendor": self.vendor.value or None,
+                               "mine": str(self.viewer.ctx.user_id) if self.mine.value else None})
+
+    def set_lanes(self) -> None:
+        if self.board is not None:
+            self.board.set_lanes(self.lanes.value or None)
+
+    # --- moves ------------------------------------------------------------------------
+
+    async def on_move(self, event: Any) -> None:
+        args = event.args if isinstance(event.args, dict) else {}
+        card = self.cards.get(str(args.get("id")))
+        if card is None or self.board is None:
+            return
+        option = next((o for o in card.options if o.to == args.get("to") and (o.enabled or _needs_inputs_only(o))),
+                      None)
+        if option is None:
+            self.board.snap_back(str(card.instance_id))
+            ui.notify(_("You cannot move this card there."), type="warning")
+            return
+        if option.missing_fields or option.requires_comment:
+            await self.transition_dialog(card, option)
+        else:
+            await self.run_transition(card, option, {}, None)
+
+    async def run_transition(self, card: Card, option: ActionOption, inputs: dict[str, Any],
+                             comment: str | None) -> bool:
+        assert self.board is not None
+        try:
+            await run.io_bound(lambda: perform(ctx=self.viewer.ctx, instance_id=card.instance_id,
+                                               transition_id=option.transition_id, expected_version=card.version,
+                                               inputs=inputs or None, comment=comment,
+                                               idempotency_key=f"ui-{uuid4()}"))
+        except TransitionRefused as refused:
+            self.board.snap_back(str(card.instance_id))
+            ui.notify(reason_text(refused.reason), type="warning", multi_line=True)
+            await self.refresh([card.instance_id])
+            return False
+        except DomainError as error:
+            self.board.snap_back(str(card.instance_id))
+            ui.notify(error_text(error), type="warning", multi_line=True)
+            await self.refresh([card.instance_id])
+            return False
+        await self.refresh([card.instance_id])
+        return True
+
+    async def transition_dialog(self, card: Card, option: ActionOption) -> None:
+        assert self.data is not None
+
+        def dismissed() -> None:
+            if self.board is not None:
+                self.board.snap_back(str(card.instance_id))
+
+        open_transition_dialog(self.viewer, reference=card.reference, record_id=card.record_id, option=option,
+                               definition=self.data.definition, choices=self.choices,
+                               move=lambda inputs, comment: self.run_transition(card, option, inputs, comment),
+                               on_dismiss=dismissed)
+
+    def on_open(self, event: Any) -> None:
+        card = self.cards.get(str((event.args or {}).get("id")))
+        if card is not None:
+            ui.navigate.to(f"{self.spec.path}/{card.reference}")
+
+    def on_refused(self, event: Any) -> None:
+        card = self.cards.get(str((event.args or {}).get("id")))
+        to = (event.args or {}).get("to")
+        option = next((o for o in card.options if o.to == to), None) if card else None
+        if option is not None and option.reason is not None:
+            ui.notify(reason_text(option.reason), type="warning", multi_line=True)
+        else:
+            ui.notify(_("You cannot move this card there."), type="warning")
+
+    # --- live updates -------------------------------------------------------------------
+
+    def on_change(self, payload: dict[str, Any]) -> None:
+        if payload.get("tenant") == "*":
+            self.pending.add(UUID(int=0))
+        elif payload.get("subject_type") == self.spec.kind and payload.get("instance"):
+            self.pending.add(UUID(str(payload["instance"])))
+        else:
+            return
+        if self.flush_task is None:  # gather a burst of changes into one re-read
+            self.flush_task = asyncio.get_running_loop().call_later(0.05, self._flush)
+
+    def _flush(self) -> None:
+        self.flush_task = None
+        ids, self.pending = self.pending, set()
+        background(self.refresh(ids))
+
+    async def refresh(self, instance_ids: Any) -> None:
+        ids = set(instance_ids)
+        if self.board is None:
+            return
+        if UUID(int=0) in ids:
+            await self.load()
+            return
+        cards, gone = await run.io_bound(boards.cards_for, self.viewer.ctx, kind=self.spec.kind,
+                                         workflow_key=self.workflow_key, instance_ids=ids)
+        for card in cards:
+            self.cards[str(card.instance_id)] = card
+        for instance_id in gone:
+            self.cards.pop(str(instance_id), None)
+        if cards:
+            self.board.upsert_cards([self._card(c) for c in cards])
+        if gone:
+            self.board.remove_cards([str(i) for i in gone])
+
+    # --- new record ---------------------------------------------------------------------
+
+    async def new_record(self) -> None:
+        from ui.pages.record_detail import new_record_dialog
+
+        await new_record_dialog(self.viewer, self.spec.kind, self.types, self.type_key or self.types[0].key,
+                                self.choices, on_created=lambda ref: ui.navigate.to(f"{self.spec.path}/{ref}"))
+
+
+def _needs_inputs_only(option: ActionOption) -> bool:
+    """Not enabled only because fields are missing: the transition dialog asks for them."""
+    return bool(option.missing_fields) and all(r.msgid == "{field} is required to {action}." for r in option.reasons)
+
+
+def _initials(name: str) -> str:
+    parts = [p for p in name.replace("-", " ").split() if p]
+    return "".join(p[0] for p in parts[:2]).upper()
+
+
+def background(coro: Any) -> None:
+    from nicegui import background_tasks
+
+    background_tasks.create(coro)
+
