@@ -242,7 +242,7 @@ def _serve(settings, *, host: str | None, port: int | None, scheduler: bool) -> 
     return 0
 
 
-def build_app(settings, *, scheduler: bool) -> None:  # type: ignore[no-untyped-def]
+def build_app(settings, *, scheduler: bool, live_updates: bool = True) -> None:  # type: ignore[no-untyped-def]
     """Wire settings, logging, authentication policy, pages, API and scheduler into NiceGUI's app."""
     from nicegui import app
 
@@ -255,7 +255,8 @@ def build_app(settings, *, scheduler: bool) -> None:  # type: ignore[no-untyped-
     auth.configure(auth.AuthPolicy(
         max_failures=settings.login_max_failures, window_minutes=settings.login_window_minutes,
         ip_max_failures=settings.login_ip_max_failures, idle_minutes=settings.session_idle_minutes))
-    console.register(default_locale=settings.default_locale, allowed_origins=settings.allowed_origins)
+    console.register(default_locale=settings.default_locale, allowed_origins=settings.allowed_origins,
+                     live_updates=live_updates)
     api.register(app)
     if scheduler:
         from scheduler import jobs
@@ -272,7 +273,7 @@ def _simulated() -> None:
 
     settings = Settings.from_env()
     _database(settings, migrate=False)
-    build_app(settings, scheduler=False)
+    build_app(settings, scheduler=False, live_updates=False)  # no LISTEN thread per simulated test
     ui.run(storage_secret=settings.secret)
 
 

@@ -16,6 +16,7 @@ from uuid import UUID
 from domain.context import Ctx
 from domain.errors import DomainError
 from domain.iam import auth, users
+from domain.iam import vendors as vendors_uc
 from domain.records import service as records
 from domain.records.models import Building
 from domain.workflows import instances
@@ -26,7 +27,8 @@ from storage import db
 # demo person -> the roles they hold (system roles plus the templates' own)
 STAFFING = {
     "manager@acme.example": ["manager", "change_manager", "incident_manager", "project_manager", "asset_manager",
-                             "facilities_manager", "director", "finance", "change_board"],
+                             "facilities_manager", "director", "finance", "change_board", "compliance_officer",
+                             "risk_manager"],
     "dispatcher@acme.example": ["dispatcher", "service_desk", "on_call", "procurement", "technical_assessor"],
     "tech@acme.example": ["technician", "implementer", "responder", "site_supervisor"],
     "requester@acme.example": ["requester", "reporter", "client"],
@@ -69,6 +71,10 @@ def load(tenant_id: UUID, admin: Ctx, password: str, *, seed: int = 42) -> int:
             "title": f"{rng.choice(('Lobby refurbishment', 'Roof renewal', 'LED retrofit', 'Fit-out'))} {i + 1}",
             "contract_value": {"amount": str(rng.randrange(20_000, 400_000, 500)), "currency": "EUR"},
             "building": str(rng.choice(buildings))}, steps=rng.randint(0, 5))
+    for vendor in vendors_uc.list_vendors(staff):  # the demo vendors go through onboarding too
+        view = records.enroll_vendor(staff, vendor_id=vendor.id)
+        definition = records.workflow_of(staff, kind="vendor", workflow_key="vendor_onboarding")
+        _walk(rng, [*people, vendor_person], view.instance_id, definition, steps=rng.randint(1, 4))
     requester = people[3].ctx
     for type_key, count in COUNTS.items():
         for _ in range(count):

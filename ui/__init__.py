@@ -11,8 +11,9 @@ from ui import i18n
 STATIC = Path(__file__).resolve().parent / "static"
 
 
-def register(*, default_locale: str, allowed_origins: list[str]) -> None:
-    """Register every page, the static files and the socket Origin check."""
+def register(*, default_locale: str, allowed_origins: list[str], live_updates: bool = True) -> None:
+    """Register every page, the static files and the socket Origin check; with `live_updates`,
+    this process listens for committed changes and pushes them to open pages."""
     from ui import live
     from ui.pages import account, admin, audit, dashboard, designer, login, record_detail, records, vendors
 
@@ -22,7 +23,8 @@ def register(*, default_locale: str, allowed_origins: list[str]) -> None:
         app.add_static_files("/static", STATIC)
     for page in (login, dashboard, records, record_detail, vendors, designer, admin, audit, account):
         page.create()
-    live.register()
+    if live_updates:
+        live.register()
 
 
 def _reject_foreign_origins(extra: list[str]) -> None:

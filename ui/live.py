@@ -37,7 +37,7 @@ def start() -> None:
 def stop() -> None:
     listener = _state.pop("listener", None)
     if listener is not None:
-        listener.stop()
+        listener.stop(timeout=0)  # signal only: the daemon thread ends within half a second
 
 
 def subscribe(tenant_id: UUID, handler: Handler) -> Callable[[], None]:

@@ -55,7 +55,7 @@ SYSTEM_ROLES: dict[str, tuple[str, str, frozenset[str]]] = {
     "requester": (N_("Requester"), N_("Reports and follows requests"),
                   frozenset({"request:read", "request:create", "request:transition"})),
     "vendor": (N_("Vendor"), N_("Sees only work assigned to their vendor"),
-               frozenset({"request:read", "request:transition"})),
+               frozenset({"request:read", "request:transition", "vendor:transition"})),
     "viewer": (
         N_("Viewer"),
         N_("Reads everything, changes nothing"),

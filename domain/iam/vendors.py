@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from domain.audit.service import record
 from domain.context import Ctx
 from domain.errors import N_, Conflict, NotFound, ValidationFailed
 from domain.iam import validation as v
 from domain.iam.models import Vendor
+from domain.workflows.models import WorkflowInstance
 from storage import db
 
 STATUSES = ("onboarding", "active", "suspended")
@@ -60,6 +61,13 @@ def save_vendor(ctx: Ctx, *, vendor_id: UUID | None, name: str, trades: list[str
                   "phone": vendor.phone}
         for attr, value in after.items():
             setattr(vendor, attr, value)
+        if before["name"] != name:  # the onboarding record shows the vendor's name as its title
+            instances = WorkflowInstance.__table__
+            session.execute(update(instances).where(
+                instances.c.tenant_id == ctx.tenant_id, instances.c.subject_type == "vendor",
+                instances.c.subject_id == vendor.id).values(
+                fields=instances.c.fields.op("||")(func.jsonb_build_object("title", name)),
+                version=instances.c.version + 1, updated_by=ctx.actor_label))
         if before != after:
             record(session, ctx, action="vendor.update", entity_type="vendor", entity_id=vendor.id,
                    before=before, after=after)

@@ -4,7 +4,7 @@ with the moves this viewer may make (from `available_actions`, the same decision
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -12,9 +12,12 @@ from uuid import UUID
 
 from sqlalchemy import and_, select
 
+from domain.audit.service import record as audit
 from domain.context import Ctx
-from domain.records.models import Record
-from domain.records.service import EDIT, READ, _kind, reference, visible_clause
+from domain.errors import N_, ValidationFailed
+from domain.records.models import BoardSettings, Record
+from domain.records.service import EDIT, reference, visible_clause
+from domain.records.service import require_read as service_require_read
 from domain.workflows.facts import actor_of, facts_of
 from domain.workflows.models import WorkflowDefinition, WorkflowInstance
 from domain.workflows.versions import definition_of, latest_published
@@ -57,28 +60,68 @@ class Board:
     cards: tuple[Card, ...]
     can_move: bool
     truncated: bool
+    wip: dict[str, int]  # state id -> WIP limit (columns without a limit are absent)
 
 
 def board(ctx: Ctx, *, kind: str, workflow_key: str) -> Board:
     """Every record of `kind` on workflow `workflow_key` the viewer may see, as cards."""
-    ctx.require(READ[_kind(kind)])
+    service_require_read(ctx, kind)
     with db.tenant_session(ctx.tenant_id) as session:
         latest = definition_of(session, ctx.tenant_id, latest_published(session, ctx.tenant_id, workflow_key).id)
         rows = session.execute(_cards_query(ctx, kind, workflow_key).limit(CARD_LIMIT + 1)).all()
         cards = list(_cards(session, ctx, kind, rows[:CARD_LIMIT]))
+        settings = session.get(BoardSettings, (ctx.tenant_id, kind, workflow_key))
     states = {c.state for c in cards}
     columns = [Column(id=s.id, label=s.name, category=s.category, terminal=s.terminal) for s in latest.states]
     known = {c.id for c in columns}
     columns += [Column(id=s, label={"en": s}, category="todo", terminal=False) for s in sorted(states - known)]
     return Board(workflow_key=workflow_key, definition=latest, columns=tuple(columns), cards=tuple(cards),
-                 can_move=ctx.can(f"{kind}:transition"), truncated=len(rows) > CARD_LIMIT)
+                 can_move=ctx.can(f"{kind}:transition"), truncated=len(rows) > CARD_LIMIT,
+                 wip={k: int(v) for k, v in (settings.wip if settings else {}).items()})
+
+
+def set_wip_limits(ctx: Ctx, *, kind: str, workflow_key: str, limits: Mapping[str, Any]) -> dict[str, int]:
+    """Set the board's WIP limits (state id -> a whole number 1-999; empty removes a limit). Needs
+    edit rights on the kind; audited. Unknown states or bad numbers change nothing."""
+    ctx.require(EDIT[kind])
+    with db.tenant_session(ctx.tenant_id) as session:
+        latest = definition_of(session, ctx.tenant_id, latest_published(session, ctx.tenant_id, workflow_key).id)
+        states = {s.id for s in latest.states}
+        clean: dict[str, int] = {}
+        errors: dict[str, str] = {}
+        for state, value in limits.items():
+            if state not in states:
+                errors[state] = N_("There is no column {state} on this board.")
+                continue
+            if value in (None, ""):
+                continue
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                number = 0
+            if not 1 <= number <= 999:
+                errors[state] = N_("Enter a whole number from 1 to 999, or leave it empty.")
+                continue
+            clean[state] = number
+        if errors:
+            raise ValidationFailed(errors, state=next(iter(errors)))
+        settings = session.get(BoardSettings, (ctx.tenant_id, kind, workflow_key))
+        before = dict(settings.wip) if settings else {}
+        if settings is None:
+            settings = BoardSettings(tenant_id=ctx.tenant_id, kind=kind, workflow_key=workflow_key)
+            session.add(settings)
+        settings.wip, settings.updated_at = clean, datetime.now(UTC)
+        audit(session, ctx, action="board.settings", entity_type=kind, entity_id=workflow_key,
+              before={"wip": before}, after={"wip": clean})
+        return clean
 
 
 def cards_for(ctx: Ctx, *, kind: str, workflow_key: str, instance_ids: Iterable[UUID]) -> tuple[list[Card], set[UUID]]:
     """The given instances' cards as the viewer sees them now, and the ids no longer visible
     (live updates: each process re-reads only what changed)."""
     ids = set(instance_ids)
-    if not ids or not ctx.can(READ[_kind(kind)]):
+    service_require_read(ctx, kind)
+    if not ids:
         return [], ids
     with db.tenant_session(ctx.tenant_id) as session:
         rows = session.execute(_cards_query(ctx, kind, workflow_key)

@@ -142,7 +142,7 @@ class ViewInfo:
 
 
 def list_records(ctx: Ctx, query: ListQuery, *, offset: int = 0, limit: int = 50) -> Page:
-    ctx.require(service.READ[service._kind(query.kind)])
+    service.require_read(ctx, query.kind)
     limit = max(1, min(limit, PAGE_MAX))
     with db.tenant_session(ctx.tenant_id) as session:
         tz = service._tz(session, ctx)
@@ -156,7 +156,7 @@ def export_csv(ctx: Ctx, query: ListQuery, *, locale: str = "en",
                translate: Callable[[str], str] = str, headers: Mapping[str, str] | None = None) -> str:
     """Every record the query matches (up to EXPORT_MAX) as CSV: the fixed columns, then the
     workflow's own fields; values shown as people read them (labels, names, dates)."""
-    ctx.require(service.READ[service._kind(query.kind)])
+    service.require_read(ctx, query.kind)
     heads = {"reference": "Reference", "type": "Type", "title": "Title", "state": "State", "priority": "Priority",
              "assignee": "Assignee", "vendor": "Vendor", "tags": "Tags", "created_at": "Created",
              "updated_at": "Updated", **(headers or {})}
@@ -247,7 +247,7 @@ def bulk_transition(ctx: Ctx, *, kind: str, record_ids: Sequence[UUID], transiti
 
 def save_view(ctx: Ctx, *, name: str, query: ListQuery, shared: bool = False) -> ViewInfo:
     """Save (or replace) the person's view `name`; sharing it with the tenant needs edit rights."""
-    ctx.require(service.READ[service._kind(query.kind)])
+    service.require_read(ctx, query.kind)
     clean = " ".join((name or "").split())
     if not clean or len(clean) > 80:
         raise ValidationFailed({"name": N_("Give the view a name of 1 to 80 characters.")})
@@ -268,7 +268,7 @@ def save_view(ctx: Ctx, *, name: str, query: ListQuery, shared: bool = False) ->
 
 
 def list_views(ctx: Ctx, *, kind: str) -> list[ViewInfo]:
-    ctx.require(service.READ[service._kind(kind)])
+    service.require_read(ctx, kind)
     with db.tenant_session(ctx.tenant_id) as session:
         rows = session.scalars(select(SavedView).where(
             SavedView.tenant_id == ctx.tenant_id, SavedView.kind == kind,

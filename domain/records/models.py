@@ -90,3 +90,14 @@ class SavedView(SQLModel, table=True):
     query: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
     shared: bool = False
     created_at: datetime = timestamp()
+
+
+class BoardSettings(SQLModel, table=True):
+    """How a board looks for everyone in the tenant: WIP limits per column (state id -> count)."""
+
+    __tablename__ = "board_settings"
+    tenant_id: UUID = Field(foreign_key="tenants.id", primary_key=True, ondelete="CASCADE")
+    kind: str = Field(primary_key=True, max_length=20)
+    workflow_key: str = Field(primary_key=True, max_length=63)
+    wip: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
+    updated_at: datetime = timestamp()

@@ -37,15 +37,17 @@ from engine.runtime import ActionOption, Instance, available_actions
 from engine.values import zone
 from storage import db
 
-PREFIX = {"request": "REQ", "project": "PRJ", "asset": "AST"}
+PREFIX = {"request": "REQ", "project": "PRJ", "asset": "AST", "vendor": "VEN"}
 KINDS = tuple(PREFIX)
-READ = {"request": "request:read", "project": "project:read", "asset": "asset:read"}
-CREATE = {"request": "request:create", "project": "project:manage", "asset": "asset:manage"}
-EDIT = {"request": "request:update", "project": "project:manage", "asset": "asset:manage"}
+READ = {"request": "request:read", "project": "project:read", "asset": "asset:read", "vendor": "vendor:read"}
+CREATE = {"request": "request:create", "project": "project:manage", "asset": "asset:manage",
+          "vendor": "vendor:manage"}
+EDIT = {"request": "request:update", "project": "project:manage", "asset": "asset:manage", "vendor": "vendor:manage"}
 # built-in fields each kind's form shows before the workflow's own
 BUILTINS = {"request": ("title", "description", "priority", "due_date", "building", "asset", "assignee", "vendor"),
             "project": ("title", "description", "priority", "due_date", "building", "assignee"),
-            "asset": ("title", "description", "building", "assignee", "vendor")}
+            "asset": ("title", "description", "building", "assignee", "vendor"),
+            "vendor": ("title", "description", "assignee")}
 # built-ins stored in instance columns rather than in `fields`
 COLUMN_FIELDS = ("priority", "assignee", "vendor")
 COMMENT_EDIT_WINDOW = timedelta(minutes=5)
@@ -57,6 +59,7 @@ DEFAULT_TYPES = (  # kind, key, names, workflow template
     ("request", "incident", {"en": "Incident", "es": "Incidente", "fr": "Incident"}, "incident"),
     ("project", "project", {"en": "Project", "es": "Proyecto", "fr": "Projet"}, "project"),
     ("asset", "asset", {"en": "Asset", "es": "Activo", "fr": "Actif"}, "asset_lifecycle"),
+    ("vendor", "vendor", {"en": "Vendor", "es": "Proveedor", "fr": "Fournisseur"}, "vendor_onboarding"),
 )
 
 
@@ -125,7 +128,7 @@ def ensure_default_types(ctx: Ctx) -> list[TypeView]:
 
 
 def list_types(ctx: Ctx, kind: str) -> list[TypeView]:
-    ctx.require(READ[_kind(kind)])
+    require_read(ctx, kind)
     with db.tenant_session(ctx.tenant_id) as session:
         rows = session.scalars(select(RecordType).where(
             RecordType.tenant_id == ctx.tenant_id, RecordType.kind == kind, RecordType.active)
@@ -141,6 +144,13 @@ def form_for(ctx: Ctx, *, kind: str, type_key: str) -> tuple[Definition, tuple[F
         version = latest_published(session, ctx.tenant_id, rtype.workflow_key)
         definition = definition_of(session, ctx.tenant_id, version.id)
     return definition, record_fields.form_fields(definition, kind_builtins=BUILTINS[kind])
+
+
+def workflow_of(ctx: Ctx, *, kind: str, workflow_key: str) -> Definition:
+    """The newest published version of a kind's workflow (a list's states and fields)."""
+    require_read(ctx, kind)
+    with db.tenant_session(ctx.tenant_id) as session:
+        return definition_of(session, ctx.tenant_id, latest_published(session, ctx.tenant_id, workflow_key).id)
 
 
 # --- create, edit -------------------------------------------------------------------
@@ -160,23 +170,54 @@ def create_record(ctx: Ctx, *, kind: str, type_key: str, values: Mapping[str, An
         form = record_fields.form_fields(definition, kind_builtins=BUILTINS[kind])
         clean = record_fields.clean_values(form, values, known=_known(session, ctx), tz=_tz(session, ctx),
                                            state=None, creating=True)
-        number = session.execute(pg_insert(RecordCounter.__table__).values(
-            tenant_id=ctx.tenant_id, kind=kind, last=1).on_conflict_do_update(
-            index_elements=["tenant_id", "kind"], set_={"last": RecordCounter.__table__.c.last + 1})
-            .returning(RecordCounter.__table__.c.last)).scalar_one()
+        number = _next_number(session, ctx, kind)
         row = Record(tenant_id=ctx.tenant_id, kind=kind, type_key=type_key, number=number, tags=clean_tags,
                      created_by=ctx.user_id)
-        session.add(row)
-        session.flush()
         priority = str(clean.pop("priority", "normal"))
         assignee = _uuid_or_none(clean.pop("assignee", None))
         vendor = _uuid_or_none(clean.pop("vendor", None))
+        if kind == "vendor":  # the vendor itself: the record shares its id
+            vendor = row.id = _new_vendor(session, ctx, clean)
+        session.add(row)
+        session.flush()
         instance = start_in(session, ctx, workflow_key=rtype.workflow_key, subject_type=kind, subject_id=row.id,
                             fields=clean, priority=priority, vendor_id=vendor, assignee_id=assignee,
                             version=version)
         audit(session, ctx, action="record.create", entity_type=kind, entity_id=row.id,
               after={"reference": _reference(row), "type": type_key, "values": clean, "tags": clean_tags,
                      "priority": priority})
+        return _view(row, instance)
+
+
+def enroll_vendor(ctx: Ctx, *, vendor_id: UUID) -> RecordView:
+    """Start the onboarding workflow for an existing vendor (its record shares the vendor's id).
+    Fields the workflow requires at creation may be filled in later."""
+    ctx.require("vendor:manage")
+    with db.tenant_session(ctx.tenant_id) as session:
+        vendor = session.scalars(select(Vendor).where(Vendor.tenant_id == ctx.tenant_id,
+                                                      Vendor.id == vendor_id)).first()
+        if vendor is None:
+            raise NotFound(N_("This vendor no longer exists."))
+        if session.get(Record, (ctx.tenant_id, vendor_id)) is not None:
+            raise Conflict(N_("{name} is already in onboarding."), name=vendor.name)
+        rtype = _type(session, ctx, "vendor", "vendor")
+        version = latest_published(session, ctx.tenant_id, rtype.workflow_key)
+        definition = definition_of(session, ctx.tenant_id, version.id)
+        options = next((f.options for f in definition.fields if f.key == "trades"), ())
+        values: dict[str, Any] = {"title": vendor.name}
+        if options and [t for t in vendor.trades if t in options]:
+            values["trades"] = [t for t in options if t in vendor.trades]
+        if vendor.email and any(f.key == "contact_email" for f in definition.fields):
+            values["contact_email"] = vendor.email
+        number = _next_number(session, ctx, "vendor")
+        row = Record(id=vendor.id, tenant_id=ctx.tenant_id, kind="vendor", type_key=rtype.key, number=number,
+                     created_by=ctx.user_id)
+        session.add(row)
+        session.flush()
+        instance = start_in(session, ctx, workflow_key=rtype.workflow_key, subject_type="vendor", subject_id=row.id,
+                            fields=values, vendor_id=vendor.id, version=version)
+        audit(session, ctx, action="record.create", entity_type="vendor", entity_id=row.id,
+              after={"reference": _reference(row), "type": rtype.key, "values": values})
         return _view(row, instance)
 
 
@@ -264,22 +305,24 @@ def timeline(ctx: Ctx, *, record_id: UUID) -> list[TimelineEntry]:
         for h in session.scalars(select(TransitionRecord).where(
                 TransitionRecord.tenant_id == ctx.tenant_id, TransitionRecord.instance_id == instance.id)):
             entries.append(TimelineEntry(at=h.at, kind="transition", actor=h.actor_label, data={
-                "transition": h.transition_id, "from": h.from_state, "to": h.to_state, "comment": h.comment,
-                "inputs": dict(h.inputs or {})}))
+                "actor_id": str(h.actor_id) if h.actor_id else None, "transition": h.transition_id,
+                "from": h.from_state, "to": h.to_state, "comment": h.comment, "inputs": dict(h.inputs or {})}))
         changes = session.execute(text(
-            "select created_at, actor_label, before, after from audit_events where tenant_id = :t "
+            "select created_at, actor_label, actor_id, before, after from audit_events where tenant_id = :t "
             "and entity_type = :k and entity_id = :i and action = 'record.update'"),
             {"t": ctx.tenant_id, "k": row.kind, "i": str(row.id)}).all()
         hidden = _hidden_fields(session, ctx, instance)
-        for at, actor, before, after in changes:
+        for at, actor, actor_id, before, after in changes:
             keys = [k for k in (after or {}) if k not in hidden]
             if keys:
                 entries.append(TimelineEntry(at=at, kind="change", actor=actor, data={
+                    "actor_id": str(actor_id) if actor_id else None,
                     "changes": [{"field": k, "before": (before or {}).get(k), "after": after[k]} for k in keys]}))
         for c in session.scalars(select(Comment).where(
                 Comment.tenant_id == ctx.tenant_id, Comment.subject_type == row.kind, Comment.subject_id == row.id)):
             entries.append(TimelineEntry(at=c.created_at, kind="comment", actor=c.author_label, data={
-                "id": str(c.id), "body": c.body, "edited_at": c.edited_at,
+                "actor_id": str(c.author_id) if c.author_id else None, "id": str(c.id), "body": c.body,
+                "edited_at": c.edited_at,
                 "mine": c.author_id is not None and c.author_id == ctx.user_id,
                 "editable": _comment_editable(c, ctx)}))
         entries.sort(key=lambda e: e.at)
@@ -324,7 +367,7 @@ def edit_comment(ctx: Ctx, *, comment_id: UUID, body: str) -> None:
 
 def tag_suggestions(ctx: Ctx, *, kind: str, prefix: str = "", limit: int = 20) -> list[str]:
     """Tags already used on this kind of record, most used first (autocomplete)."""
-    ctx.require(READ[_kind(kind)])
+    require_read(ctx, kind)
     with db.tenant_session(ctx.tenant_id) as session:
         rows = session.execute(text(
             "select tag, count(*) from records, unnest(tags) as tag where tenant_id = :t and kind = :k "
@@ -345,6 +388,12 @@ def choices(ctx: Ctx) -> dict[str, dict[str, str]]:
 # --- helpers --------------------------------------------------------------------------
 
 
+def require_read(ctx: Ctx, kind: str) -> None:
+    """Reading a kind needs its read permission; a vendor account may always read its own vendor record."""
+    if not (_kind(kind) == "vendor" and ctx.vendor_id is not None):
+        ctx.require(READ[kind])
+
+
 def visible_clause(ctx: Ctx, kind: str) -> Any:
     """The WHERE clause limiting `workflow_instances` of `kind` to what the viewer may see."""
     inst = WorkflowInstance.__table__.c
@@ -360,6 +409,30 @@ def reference(kind: str, number: int) -> str:
     return f"{PREFIX[kind]}-{number}"
 
 
+def _next_number(session: Any, ctx: Ctx, kind: str) -> int:
+    """The kind's next reference number in this tenant (gapless: the counter row is locked until commit)."""
+    counters = RecordCounter.__table__
+    return int(session.execute(pg_insert(counters).values(tenant_id=ctx.tenant_id, kind=kind, last=1)
+                               .on_conflict_do_update(index_elements=["tenant_id", "kind"],
+                                                      set_={"last": counters.c.last + 1})
+                               .returning(counters.c.last)).scalar_one())
+
+
+def _new_vendor(session: Any, ctx: Ctx, values: Mapping[str, Any]) -> UUID:
+    """The vendor row behind a new vendor record: name from the title, trades and e-mail from the fields."""
+    name = " ".join(str(values.get("title") or "").split())
+    if not name:
+        raise ValidationFailed({"title": N_("Give the vendor a name.")})
+    if session.scalars(select(Vendor.id).where(Vendor.tenant_id == ctx.tenant_id,
+                                               func.lower(Vendor.name) == name.lower())).first():
+        raise ValidationFailed({"title": N_("A vendor named {name} already exists.")}, name=name)
+    vendor = Vendor(tenant_id=ctx.tenant_id, name=name, trades=list(values.get("trades") or []),
+                    status="onboarding", email=values.get("contact_email") or None)
+    session.add(vendor)
+    session.flush()
+    return vendor.id
+
+
 def _load(session: Any, ctx: Ctx, record_id: UUID, *, lock: bool = False) -> tuple[Record, WorkflowInstance]:
     stmt = select(Record, WorkflowInstance).join(WorkflowInstance, and_(
         WorkflowInstance.tenant_id == Record.tenant_id, WorkflowInstance.subject_type == Record.kind,
@@ -370,7 +443,7 @@ def _load(session: Any, ctx: Ctx, record_id: UUID, *, lock: bool = False) -> tup
     if found is None:
         raise NotFound(N_("This record no longer exists or is not visible to you."))
     row, instance = found
-    ctx.require(READ[row.kind])
+    require_read(ctx, row.kind)
     if session.execute(select(func.count()).select_from(WorkflowInstance).where(
             visible_clause(ctx, row.kind), WorkflowInstance.id == instance.id)).scalar_one() == 0:
         raise NotFound(N_("This record no longer exists or is not visible to you."))

@@ -18,7 +18,8 @@ from storage.postgres import DatabaseUrls
 
 WORKFLOW_TABLES = ("workflow_definitions", "workflow_versions", "workflow_instances", "workflow_history",
                    "workflow_sla_ledger", "outbox", "idempotency_keys")
-RECORD_TABLES = ("buildings", "record_types", "record_counters", "records", "comments", "saved_views")
+RECORD_TABLES = ("buildings", "record_types", "record_counters", "records", "comments", "saved_views",
+                 "board_settings")
 APP_TABLES = frozenset({"tenants", "users", "memberships", "roles", "role_permissions", "membership_roles",
                         "vendors", "audit_events", "login_attempts", "user_sessions", *WORKFLOW_TABLES,
                         *RECORD_TABLES})
@@ -136,6 +137,7 @@ def _populate(conn: Connection) -> None:
         "values (:t, gen_random_uuid(), 'request', :c, 'M', 'Hello')",
         "insert into saved_views (tenant_id, id, owner_id, kind, name, query) "
         "values (:t, gen_random_uuid(), :u, 'request', 'Mine', '{}')",
+        "insert into board_settings (tenant_id, kind, workflow_key, wip) values (:t, 'request', 'w', '{}')",
     ):
         conn.execute(text(sql), ids)
 

@@ -19,7 +19,7 @@ from engine.values import zone
 from ui import live
 from ui.forms import FieldForm
 from ui.i18n import _, current_locale, error_text, fmt_datetime, reason_text
-from ui.pages.records import PAGES, KindPage, _needs_inputs_only
+from ui.pages.records import PAGES, VENDOR_PAGE, KindPage, _needs_inputs_only
 from ui.pages.transition import open_transition_dialog
 from ui.session import Viewer
 from ui.shell import console_item_page
@@ -30,7 +30,7 @@ CATEGORY_COLOURS = {"todo": "grey-7", "in_progress": "primary", "waiting": "oran
 
 
 def create() -> None:
-    for spec in PAGES:
+    for spec in (*PAGES, VENDOR_PAGE):
         _register(spec)
 
 
@@ -66,7 +66,8 @@ class DetailPage:
         state = detail.definition.state(rec.state) if rec.state in {s.id for s in detail.definition.states} else None
         with self.body:
             with ui.row().classes("items-center gap-3 w-full"):
-                ui.link(_("Back to the board"), self.spec.path).classes("text-caption")
+                board = self.spec.path + ("?view=board" if self.spec.kind == "vendor" else "")
+                ui.link(_("Back to the board"), board).classes("text-caption")
                 ui.label(rec.reference).classes("text-mono text-grey-7")
                 ui.label(str(rec.values.get("title", ""))).classes("text-h6")
                 ui.badge(label_text(state.name, locale, rec.state) if state else rec.state,
@@ -106,13 +107,14 @@ class DetailPage:
                     continue
                 ui.label(label_text(f.label, locale, f.key)).classes("text-caption text-grey-7")
                 ui.label(self._show(f, value)).classes("text-body2")
-            people = self.choices.get("user", {})
-            vendors = self.choices.get("vendor", {})
-            ui.label(_("Assignee")).classes("text-caption text-grey-7")
-            ui.label(people.get(str(rec.assignee_id), _("Unassigned")) if rec.assignee_id else _("Unassigned"))
-            if rec.vendor_id:
+            shown = {f.key for f in detail.fields}
+            if "assignee" not in shown or not rec.assignee_id:
+                people = self.choices.get("user", {})
+                ui.label(_("Assignee")).classes("text-caption text-grey-7")
+                ui.label(people.get(str(rec.assignee_id), _("Unassigned")) if rec.assignee_id else _("Unassigned"))
+            if rec.vendor_id and "vendor" not in shown:
                 ui.label(_("Vendor")).classes("text-caption text-grey-7")
-                ui.label(vendors.get(str(rec.vendor_id), ""))
+                ui.label(self.choices.get("vendor", {}).get(str(rec.vendor_id), ""))
             ui.label(_("Tags")).classes("text-caption text-grey-7")
             ui.label(", ".join(rec.tags) or "—")
         if detail.can_edit:
@@ -132,6 +134,7 @@ class DetailPage:
         with labelled(ui.column().classes("gap-1 w-full"), _("History")):
             for entry in reversed(entries):
                 when = fmt_datetime(entry.at, self.viewer.timezone, "short")
+                who = self.choices.get("user", {}).get(str(entry.data.get("actor_id")), entry.actor)
                 with ui.card().props("flat bordered").classes("w-full q-pa-sm"):
                     if entry.kind == "created":
                         ui.label(_("Created · {when}", when=when)).classes("text-caption")
@@ -140,13 +143,13 @@ class DetailPage:
                         to = definition.state(entry.data["to"]) if entry.data["to"] in {
                             s.id for s in definition.states} else None
                         name = label_text(t.label, locale, entry.data["transition"]) if t else entry.data["transition"]
-                        ui.label(_("{who} · {action} → {state} · {when}", who=entry.actor, action=name,
+                        ui.label(_("{who} · {action} → {state} · {when}", who=who, action=name,
                                    state=label_text(to.name, locale, entry.data["to"]) if to else entry.data["to"],
                                    when=when)).classes("text-caption")
                         if entry.data.get("comment"):
                             ui.label(entry.data["comment"]).classes("text-body2")
                     elif entry.kind == "change":
-                        ui.label(_("{who} changed · {when}", who=entry.actor, when=when)).classes("text-caption")
+                        ui.label(_("{who} changed · {when}", who=who, when=when)).classes("text-caption")
                         for change in entry.data["changes"]:
                             f = fields.get(change["field"])
                             name = label_text(f.label, locale, change["field"]) if f else change["field"]
@@ -155,7 +158,7 @@ class DetailPage:
                             ui.label(f"{name}: {before or '—'} → {after or '—'}").classes("text-body2")
                     else:
                         edited = _(" (edited)") if entry.data.get("edited_at") else ""
-                        ui.label(_("{who} commented · {when}", who=entry.actor, when=when) + edited).classes(
+                        ui.label(_("{who} commented · {when}", who=who, when=when) + edited).classes(
                             "text-caption")
                         ui.label(entry.data["body"]).classes("text-body2 whitespace-pre-wrap")
                         if entry.data.get("editable"):

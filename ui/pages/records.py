@@ -24,7 +24,7 @@ from ui.i18n import _, current_locale, error_text, reason_text
 from ui.pages.transition import open_transition_dialog
 from ui.session import Viewer
 from ui.shell import console_page
-from ui.widgets import empty_state, labelled
+from ui.widgets import empty_state, labelled, show_error
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,10 @@ PAGES = (
     KindPage("asset", "/assets", N_("Assets"), "domain", N_("New asset"), N_("No asset workflow yet"),
              N_("Publish the asset lifecycle workflow in the Designer to start.")),
 )
+# vendors: the Vendors page shows this board and list (`?view=board`, `?view=list`)
+VENDOR_PAGE = KindPage("vendor", "/vendors", N_("Vendors"), "handyman", N_("New vendor"),
+                       N_("No vendor onboarding workflow yet"),
+                       N_("Publish the vendor onboarding workflow in the Designer to start."))
 PRIORITY_NAMES = {"low": N_("Low"), "normal": N_("Normal"), "high": N_("High"), "urgent": N_("Urgent")}
 
 
@@ -62,12 +66,13 @@ def _register(spec: KindPage) -> None:
     @console_page(spec.path, spec.title, allowed=lambda viewer: viewer.can(records.READ[spec.kind]))
     async def page(viewer: Viewer) -> None:
         request = ui.context.client.request
-        await BoardPage(viewer, spec, request.query_params.get("type", "") if request else "").build()
+        params = request.query_params if request else {}
+        await BoardPage(viewer, spec, params.get("type", ""), list_view=params.get("view") == "list").build()
 
 
 class BoardPage:
-    def __init__(self, viewer: Viewer, spec: KindPage, type_key: str) -> None:
-        self.viewer, self.spec = viewer, spec
+    def __init__(self, viewer: Viewer, spec: KindPage, type_key: str, *, list_view: bool = False) -> None:
+        self.viewer, self.spec, self.list_view = viewer, spec, list_view
         self.type_key = type_key
         self.types: list[records.TypeView] = []
         self.board: KanbanBoard | None = None
@@ -87,11 +92,28 @@ class BoardPage:
         locale = current_locale()
         choices = await run.io_bound(records.choices, self.viewer.ctx)
         self.choices = choices
+        view = "list" if self.list_view else "board"
         with ui.row().classes("items-center gap-2 w-full"):
-            if len(workflows) > 1:
+            views = {"board": _("Board"), "list": _("List")}
+            if self.spec.kind == "vendor":
+                views = {"table": _("Directory"), **views}
+            labelled(ui.toggle(views, value=view, on_change=lambda e: ui.navigate.to(
+                f"{self.spec.path}?type={chosen.key}&view={e.value}")).props("dense no-caps"), _("View"))
+            if len(workflows) > 1 or len(self.types) > 1:
                 options = {t.key: label_text(t.name, locale) for t in self.types}
                 labelled(ui.toggle(options, value=chosen.key, on_change=lambda e: ui.navigate.to(
-                    f"{self.spec.path}?type={e.value}")).props("dense no-caps"), _("Type"))
+                    f"{self.spec.path}?type={e.value}&view={view}")).props("dense no-caps"), _("Type"))
+            if self.list_view:
+                ui.space()
+                if self.viewer.can(records.CREATE[self.spec.kind]):
+                    ui.button(_(self.spec.new_label), icon="add", on_click=self.new_record).props("unelevated")
+        if self.list_view:
+            from ui.pages.record_list import ListPage
+
+            self.type_key = chosen.key
+            await ListPage(self.viewer, self.spec.kind, self.spec.path, self.types, chosen, choices).build()
+            return
+        with ui.row().classes("items-center gap-2 w-full"):
             self.search = ui.input(_("Filter"), on_change=self.apply_filter).props(
                 "dense clearable debounce=150").classes("w-48")
             self.assignee = ui.select({"": _("Anyone"), **choices.get("user", {})}, value="", label=_("Assignee"),
@@ -108,6 +130,10 @@ class BoardPage:
                                    value="", label=_("Swimlanes"), on_change=self.set_lanes).props(
                 "dense options-dense").classes("w-48")
             ui.space()
+            if self.viewer.can(records.EDIT[self.spec.kind]):
+                tune = ui.button(icon="tune", on_click=self.board_settings).props("flat dense")
+                tune.tooltip(_("Board settings"))
+                tune.props["aria-label"] = _("Board settings")
             if self.viewer.can(records.CREATE[self.spec.kind]):
                 ui.button(_(self.spec.new_label), icon="add", on_click=self.new_record).props("unelevated")
         self.note = ui.label().classes("text-caption text-grey-7")
@@ -139,8 +165,8 @@ class BoardPage:
     def _columns(self) -> list[dict[str, Any]]:
         assert self.data is not None
         locale = current_locale()
-        return [{"id": c.id, "label": label_text(c.label, locale, c.id), "category": c.category, "wip": None}
-                for c in self.data.columns]
+        return [{"id": c.id, "label": label_text(c.label, locale, c.id), "category": c.category,
+                 "wip": self.data.wip.get(c.id)} for c in self.data.columns]
 
     def _card(self, card: Card) -> dict[str, Any]:
         users = self.choices.get("user", {})
@@ -278,6 +304,34 @@ class BoardPage:
             self.board.upsert_cards([self._card(c) for c in cards])
         if gone:
             self.board.remove_cards([str(i) for i in gone])
+
+    # --- settings -----------------------------------------------------------------------
+
+    def board_settings(self) -> None:
+        assert self.data is not None
+        locale = current_locale()
+        with ui.dialog() as dialog, ui.card().classes("w-[28rem] gap-1"):
+            ui.label(_("Board settings")).classes("text-h6")
+            ui.label(_("Work-in-progress limit per column: the column turns amber above it.")).classes(
+                "text-caption text-grey-7")
+            inputs = {c.id: ui.input(label_text(c.label, locale, c.id), value=str(self.data.wip.get(c.id, "")))
+                      .props("dense inputmode=numeric").classes("w-full") for c in self.data.columns}
+
+            async def save() -> None:
+                try:
+                    await run.io_bound(lambda: boards.set_wip_limits(
+                        self.viewer.ctx, kind=self.spec.kind, workflow_key=self.workflow_key,
+                        limits={k: (i.value or "").strip() for k, i in inputs.items()}))
+                except DomainError as error:
+                    show_error(error, inputs)
+                    return
+                dialog.close()
+                await self.load()
+
+            with ui.row().classes("justify-end w-full"):
+                ui.button(_("Cancel"), on_click=dialog.close).props("flat")
+                ui.button(_("Save"), on_click=save).props("unelevated")
+        dialog.open()
 
     # --- new record ---------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from nicegui import run, ui
@@ -9,10 +10,17 @@ from nicegui import run, ui
 from domain.errors import N_, DomainError
 from domain.iam import vendors
 from domain.iam.models import Vendor
+from domain.records import service as records
 from ui.i18n import _
 from ui.session import Viewer
 from ui.shell import console_page
 from ui.widgets import clear_errors, empty_state, labelled, show_error
+
+
+def onboard(ctx: Any, vendor_id: UUID) -> None:
+    """Start the vendor's onboarding record when the tenant has the vendor workflow (else nothing)."""
+    if any(t.key == "vendor" for t in records.list_types(ctx, "vendor")):
+        records.enroll_vendor(ctx, vendor_id=vendor_id)
 
 
 def status_names() -> dict[str, str]:
@@ -22,6 +30,13 @@ def status_names() -> dict[str, str]:
 def create() -> None:
     @console_page("/vendors", N_("Vendors"))
     async def vendors_page(viewer: Viewer) -> None:
+        request = ui.context.client.request
+        params = request.query_params if request else {}
+        if params.get("view") in ("board", "list") and viewer.can("vendor:read"):
+            from ui.pages.records import VENDOR_PAGE, BoardPage
+
+            await BoardPage(viewer, VENDOR_PAGE, params.get("type", ""), list_view=params["view"] == "list").build()
+            return
         await VendorList(viewer).build()
 
 
@@ -31,6 +46,10 @@ class VendorList:
         self.rows: list[Vendor] = []
 
     async def build(self) -> None:
+        if self.viewer.can("vendor:read"):
+            labelled(ui.toggle({"table": _("Directory"), "board": _("Board"), "list": _("List")}, value="table",
+                               on_change=lambda e: ui.navigate.to(f"/vendors?view={e.value}")).props(
+                "dense no-caps"), _("View"))
         with ui.row().classes("items-center gap-2"):
             self.search = ui.input(_("Filter by name"), on_change=self.reload).props("dense clearable debounce=250")
             if self.viewer.can("vendor:manage"):
@@ -78,12 +97,14 @@ class VendorList:
             async def save() -> None:
                 clear_errors(fields)
                 try:
-                    await run.io_bound(lambda: vendors.save_vendor(
+                    saved = await run.io_bound(lambda: vendors.save_vendor(
                         self.viewer.ctx, vendor_id=vendor_id, name=name.value or "", trades=list(trades.value or []),
                         status=status.value, email=email.value or "", phone=phone.value or ""))
                 except DomainError as exc:
                     show_error(exc, fields)
                     return
+                if vendor_id is None:  # a new vendor starts onboarding where the workflow is published
+                    await run.io_bound(onboard, self.viewer.ctx, saved.id)
                 dialog.close()
                 ui.notify(_("Vendor saved."), type="positive")
                 await self.reload()

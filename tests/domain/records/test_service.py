@@ -176,3 +176,48 @@ def test_listener_delivers_committed_changes_only(tenant):
         assert received[0]["tenant"] == str(tenant.tenant_id) and received[0]["state"] == "draft"
     finally:
         listener.stop()
+
+
+def test_vendors_move_through_onboarding_as_records(database):
+    bundle = new_tenant()
+    published(bundle, "vendor_onboarding")
+    records.ensure_default_types(bundle.admin)
+    created = records.create_record(bundle.admin, kind="vendor", type_key="vendor", values={
+        "title": "Drain Doctors", "trades": ["plumbing"], "contact_email": "ops@drain.example"})
+    assert created.reference == "VEN-1" and created.vendor_id == created.id
+    from domain.iam import vendors
+
+    listed = {v.name: v for v in vendors.list_vendors(bundle.admin)}
+    assert listed["Drain Doctors"].id == created.id and listed["Drain Doctors"].status == "onboarding"
+    with pytest.raises(ValidationFailed):
+        records.create_record(bundle.admin, kind="vendor", type_key="vendor", values={
+            "title": "drain doctors", "trades": ["plumbing"], "contact_email": "x@drain.example"})
+    existing = vendors.save_vendor(bundle.admin, vendor_id=None, name="Old Friends", trades=["electrical"],
+                                   status="active", email="hi@old.example")
+    enrolled = records.enroll_vendor(bundle.admin, vendor_id=existing.id)
+    assert enrolled.reference == "VEN-2" and enrolled.values["title"] == "Old Friends"
+    with pytest.raises(Conflict):
+        records.enroll_vendor(bundle.admin, vendor_id=existing.id)
+    vendors.save_vendor(bundle.admin, vendor_id=existing.id, name="Old Friends Ltd", trades=["electrical"],
+                        status="active", email="hi@old.example")
+    assert records.get_detail(bundle.admin, record_id=existing.id).record.values["title"] == "Old Friends Ltd"
+    vendor_user = ctx_for(add_person(bundle, "vendor", vendor_id=existing.id))
+    cards = boards.board(vendor_user, kind="vendor", workflow_key="vendor_onboarding").cards
+    assert [c.reference for c in cards] == ["VEN-2"]
+
+
+def test_wip_limits_are_per_board_validated_and_audited(tenant):
+    requester = ctx_for(add_person(tenant, "requester"))
+    saved = boards.set_wip_limits(tenant.admin, kind="request", workflow_key="maintenance_request",
+                                  limits={"manager_approval": "3", "in_progress": " 5 ", "draft": ""})
+    assert saved == {"manager_approval": 3, "in_progress": 5}
+    assert boards.board(tenant.admin, kind="request", workflow_key="maintenance_request").wip == saved
+    for bad in ({"manager_approval": "0"}, {"manager_approval": "lots"}, {"no_such_state": "2"}):
+        with pytest.raises(ValidationFailed):
+            boards.set_wip_limits(tenant.admin, kind="request", workflow_key="maintenance_request", limits=bad)
+    with pytest.raises(PermissionDenied):
+        boards.set_wip_limits(requester, kind="request", workflow_key="maintenance_request",
+                              limits={"draft": "1"})
+    assert boards.board(tenant.admin, kind="request", workflow_key="maintenance_request").wip == saved
+    [row] = factories.audit_rows(tenant.tenant_id, "board.settings")
+    assert row.after == {"wip": saved}
