@@ -45,6 +45,8 @@ TITLES = {
     "incident": ("Power outage on floor 3", "Water leak in server room", "Lift stuck between floors",
                  "Fire alarm fault", "Network down in east wing"),
 }
+DESCRIPTIONS = ("Reported by the front desk this morning.", "Seen during the weekly walk-round.",
+                "Occupants on the floor asked for this twice.", "Follow-up from last month's inspection.")
 COUNTS = {"maintenance": 160, "change": 36, "incident": 36}
 
 
@@ -58,6 +60,7 @@ def load(tenant_id: UUID, admin: Ctx, password: str, *, seed: int = 42) -> int:
         users.update_member(admin, user_id=member.user_id, name=member.name, roles=role_keys, status="active")
     people = [_sign_in(email, password) for email in STAFFING]
     vendor_person = _sign_in("vendor@sparkle.example", password)
+    admin_person = _sign_in("admin@acme.example", password)  # creates projects: managers approve them
     staff = people[0].ctx
     records.ensure_default_types(staff)
     buildings = _buildings(tenant_id)
@@ -67,7 +70,7 @@ def load(tenant_id: UUID, admin: Ctx, password: str, *, seed: int = 42) -> int:
             "title": f"{rng.choice(('Boiler', 'Chiller', 'Lift', 'Generator', 'Air handler', 'Pump'))} {i + 1}",
             "building": str(rng.choice(buildings)), "asset_class": None}, steps=rng.randint(0, 4))
     for i in range(10):
-        created += _record(rng, people, staff, "project", "project", {
+        created += _record(rng, people, admin_person.ctx, "project", "project", {
             "title": f"{rng.choice(('Lobby refurbishment', 'Roof renewal', 'LED retrofit', 'Fit-out'))} {i + 1}",
             "contract_value": {"amount": str(rng.randrange(20_000, 400_000, 500)), "currency": "EUR"},
             "building": str(rng.choice(buildings))}, steps=rng.randint(0, 5))
@@ -83,7 +86,7 @@ def load(tenant_id: UUID, admin: Ctx, password: str, *, seed: int = 42) -> int:
                       "due_date": (date.today() + timedelta(days=rng.randint(-5, 30))).isoformat()}
             created += _record(rng, [*people, vendor_person], requester if type_key != "change" else staff,
                                "request", type_key, values, steps=rng.choice((0, 1, 2, 2, 3, 3, 4, 4, 5, 6)))
-    for person in [*people, vendor_person]:
+    for person in [*people, vendor_person, admin_person]:
         auth.logout(person.token)
     return created
 
@@ -112,9 +115,11 @@ def _record(rng: random.Random, people: list[Any], creator: Ctx, kind: str, type
             values: dict[str, Any], *, steps: int) -> int:
     ctx = creator
     definition, form = records.form_for(ctx, kind=kind, type_key=type_key)
-    for f in form:  # required custom fields get a plausible value
-        if f.required and values.get(f.key) is None:
+    builtin = set(records.BUILTINS[kind])
+    for f in form:  # required custom fields get a value, most others too (as a careful person would)
+        if values.get(f.key) is None and f.key not in builtin and (f.required or rng.random() < 0.8):
             values[f.key] = _sample(rng, f.type, f.options)
+    values.setdefault("description", rng.choice(DESCRIPTIONS))
     values = {k: v for k, v in values.items() if v is not None and any(f.key == k for f in form)}
     try:
         view = records.create_record(ctx, kind=kind, type_key=type_key, values=values,
@@ -174,7 +179,7 @@ def _sample(rng: random.Random, ftype: str, options: tuple[str, ...]) -> Any:
     if ftype == "number":
         return rng.randint(1, 10)
     if ftype == "boolean":
-        return rng.random() < 0.7
+        return rng.random() < 0.85
     if ftype == "date":
         return (date.today() + timedelta(days=rng.randint(-10, 40))).isoformat()
     if ftype == "datetime":

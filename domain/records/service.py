@@ -133,6 +133,8 @@ def list_types(ctx: Ctx, kind: str) -> list[TypeView]:
         rows = session.scalars(select(RecordType).where(
             RecordType.tenant_id == ctx.tenant_id, RecordType.kind == kind, RecordType.active)
             .order_by(RecordType.key)).all()
+        built_in = [key for _kind_, key, _name, _workflow in DEFAULT_TYPES if _kind_ == kind]
+        rows = sorted(rows, key=lambda r: (built_in.index(r.key) if r.key in built_in else len(built_in), r.key))
         return [TypeView(kind=r.kind, key=r.key, name=dict(r.name), workflow_key=r.workflow_key) for r in rows]
 
 

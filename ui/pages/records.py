@@ -181,7 +181,7 @@ class BoardPage:
                 "priority_label": priority_names().get(card.priority, card.priority),
                 "assignee": assignee, "assignee_id": str(card.assignee_id) if card.assignee_id else None,
                 "initials": _initials(assignee) if assignee else None,
-                "vendor": vendors.get(str(card.vendor_id)) if card.vendor_id else None,
+                "vendor": vendors.get(str(card.vendor_id)) if card.vendor_id and self.spec.kind != "vendor" else None,
                 "vendor_id": str(card.vendor_id) if card.vendor_id else None,
                 "tags": list(card.tags), "days": days, "targets": targets, "blocked": blocked}
 
