@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import Numeric, and_, case, cast, func, or_, select
+from sqlalchemy import Boolean, Numeric, and_, case, cast, func, literal_column, not_, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from domain.context import Ctx
@@ -35,6 +35,7 @@ from engine.values import BadValue, condition_moment
 from storage import db
 
 PAGE_MAX = 200
+COUNT_MAX = 10_000  # counting stops here: "10,000+" reads as well as an exact figure and costs far less
 EXPORT_MAX = 100_000
 BULK_MAX = 1_000
 OPS = ("eq", "ne", "contains", "gt", "gte", "lt", "lte", "empty", "not_empty")
@@ -110,7 +111,8 @@ class ListRow:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Page:
     rows: list[ListRow]
-    total: int
+    total: int  # at most COUNT_MAX + 1 (then `more` is true)
+    more: bool = False  # there are more than COUNT_MAX matches
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -147,9 +149,11 @@ def list_records(ctx: Ctx, query: ListQuery, *, offset: int = 0, limit: int = 50
     with db.tenant_session(ctx.tenant_id) as session:
         tz = service._tz(session, ctx)
         stmt = _filtered(ctx, query, tz, session)
-        total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+        counted = stmt.with_only_columns(Record.__table__.c.id).order_by(None).limit(COUNT_MAX + 1).subquery()
+        total = int(session.scalar(select(func.count()).select_from(counted)) or 0)
         rows = session.execute(_sorted(stmt, query, session, ctx).offset(max(0, offset)).limit(limit)).all()
-        return Page(rows=[_row(session, ctx, query.kind, r) for r in rows], total=int(total))
+        return Page(rows=[_row(session, ctx, query.kind, r) for r in rows], total=min(total, COUNT_MAX),
+                    more=total > COUNT_MAX)
 
 
 def export_csv(ctx: Ctx, query: ListQuery, *, locale: str = "en",
@@ -322,8 +326,8 @@ def _filtered(ctx: Ctx, q: ListQuery, tz: Any, session: Any) -> Any:
     text = q.text.strip()
     if text:
         match = _REFERENCE.match(text)
-        title = inst.fields["title"].astext.ilike(f"%{_escape_like(text)}%", escape="\\")
-        stmt = stmt.where(or_(title, rec.number == int(match.group(2))) if match else title)
+        stmt = stmt.where(or_(_title_search(q.kind, text), inst.record_number == int(match.group(2))) if match
+                          else _title_search(q.kind, text))
     if q.states:
         stmt = stmt.where(inst.state.in_(q.states))
     if q.priorities:
@@ -366,15 +370,22 @@ def _sorted(stmt: Any, q: ListQuery, session: Any, ctx: Ctx) -> Any:
         else:
             column = value.astext
     else:
-        columns = {"reference": rec.number, "title": func.lower(inst.fields["title"].astext), "state": inst.state,
+        columns = {"reference": inst.record_number, "title": func.lower(inst.fields["title"].astext),
+                   "state": inst.state,
                    "priority": case(_PRIORITY_RANK, value=inst.priority, else_=0), "assignee": inst.assignee_id,
                    "created_at": rec.created_at, "updated_at": inst.updated_at,
                    "due_date": inst.fields["due_date"].astext}
         if q.sort not in columns:
             raise ValidationFailed({"sort": N_("Records cannot be sorted by {column}.")}, column=q.sort)
         column = columns[q.sort]
+        if q.sort in ("reference", "created_at"):  # never null: plain order, so the index serves it
+            if q.sort == "reference" and (q.text.strip() or q.field_filters):
+                # a filter with its own index (title search, custom-field GIN) finds the rows first and
+                # sorts the matches; otherwise the planner walks the reference index testing every row
+                column = column + 0
+            return stmt.order_by(column.desc() if q.descending else column.asc())
     order = column.desc().nulls_last() if q.descending else column.asc().nulls_last()
-    return stmt.order_by(order, rec.number.desc())
+    return stmt.order_by(order, inst.record_number.desc())
 
 
 def _field_clause(flt: FieldFilter, known: Mapping[str, FieldDef], tz: Any, now: datetime) -> Any:
@@ -388,8 +399,8 @@ def _field_clause(flt: FieldFilter, known: Mapping[str, FieldDef], tz: Any, now:
         return ~present if flt.op == "empty" else present
     if flt.op in ("eq", "ne") and spec.type not in ("money", "number", "date", "datetime", "text", "longtext"):
         wanted = [flt.value] if spec.type == "multiselect" and not isinstance(flt.value, list) else flt.value
-        contains = inst.fields.op("@>")(cast({flt.key: wanted}, JSONB))  # the GIN index answers this
-        return contains if flt.op == "eq" else ~contains
+        contains = inst.fields.op("@>", return_type=Boolean)(cast({flt.key: wanted}, JSONB))
+        return contains if flt.op == "eq" else not_(contains)
     if flt.op == "contains" or spec.type in ("text", "longtext"):
         like = value.astext.ilike(f"%{_escape_like(str(flt.value or ''))}%", escape="\\")
         if flt.op == "ne":
@@ -406,6 +417,17 @@ def _field_clause(flt: FieldFilter, known: Mapping[str, FieldDef], tz: Any, now:
         day = _day(str(flt.value or ""), "filter", tz, now).isoformat()
         return _compare(value.astext, flt.op, day)
     raise ValidationFailed({"filter": N_("There is no field {field} to filter on.")}, field=flt.key)
+
+
+def _title_search(kind: str, text: str) -> Any:
+    """Every word of `text` begins a word of the title: full-text through the lookup function, so
+    the title index answers it under row-level security (migration 0007)."""
+    inst = WorkflowInstance.__table__.c
+    words = [w for w in re.findall(r"\w+", text.lower()) if w]
+    if not words:
+        return inst.fields["title"].astext.ilike(f"%{_escape_like(text)}%", escape="\\")
+    query = func.to_tsquery(literal_column("'simple'"), " & ".join(f"{w}:*" for w in words))
+    return inst.id.in_(select(func.baton_instances_with_title(kind, query)))
 
 
 def _compare(column: Any, op: str, value: Any) -> Any:

@@ -100,6 +100,7 @@ class Detail:
     actions: list[ActionOption]  # permitted ones (not-permitted are left out)
     can_edit: bool
     names: dict[str, str] = field(default_factory=dict)  # id -> display name (people, vendors, buildings, assets)
+    related: dict[str, str] = field(default_factory=dict)  # field key -> reference of the record it links to
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -184,7 +185,7 @@ def create_record(ctx: Ctx, *, kind: str, type_key: str, values: Mapping[str, An
         session.flush()
         instance = start_in(session, ctx, workflow_key=rtype.workflow_key, subject_type=kind, subject_id=row.id,
                             fields=clean, priority=priority, vendor_id=vendor, assignee_id=assignee,
-                            version=version)
+                            version=version, record_number=number)
         audit(session, ctx, action="record.create", entity_type=kind, entity_id=row.id,
               after={"reference": _reference(row), "type": type_key, "values": clean, "tags": clean_tags,
                      "priority": priority})
@@ -217,7 +218,7 @@ def enroll_vendor(ctx: Ctx, *, vendor_id: UUID) -> RecordView:
         session.add(row)
         session.flush()
         instance = start_in(session, ctx, workflow_key=rtype.workflow_key, subject_type="vendor", subject_id=row.id,
-                            fields=values, vendor_id=vendor.id, version=version)
+                            fields=values, vendor_id=vendor.id, version=version, record_number=number)
         audit(session, ctx, action="record.create", entity_type="vendor", entity_id=row.id,
               after={"reference": _reference(row), "type": rtype.key, "values": values})
         return _view(row, instance)
@@ -296,7 +297,7 @@ def get_detail(ctx: Ctx, *, record_id: UUID | None = None, reference: str | None
         return Detail(record=view, definition=definition, fields=form,
                       actions=[o for o in options if o.permitted and ctx.can(_transition_permission(row.kind))],
                       can_edit=ctx.can(EDIT[row.kind]) and ctx.vendor_id is None,
-                      names=_names(session, ctx, view))
+                      names=_names(session, ctx, view), related=_related(session, ctx, form, view.values))
 
 
 def timeline(ctx: Ctx, *, record_id: UUID) -> list[TimelineEntry]:
@@ -530,6 +531,18 @@ def _choices(session: Any, ctx: Ctx) -> dict[str, dict[str, str]]:
     return {"user": {str(i): n for i, n in people}, "vendor": {str(i): n for i, n in vendors},
             "building": {str(i): n for i, n in buildings},
             "asset": {str(i): f"{reference('asset', num)} {title or ''}".strip() for i, num, title in assets}}
+
+
+def _related(session: Any, ctx: Ctx, form: tuple[FieldDef, ...], values: Mapping[str, Any]) -> dict[str, str]:
+    """Field key -> reference of the asset (or vendor record) a field points at, for links."""
+    wanted = {f.key: values[f.key] for f in form if f.type in ("asset", "vendor") and values.get(f.key)}
+    ids = [_uuid_or_none(v) for v in wanted.values()]
+    if not ids:
+        return {}
+    rows = {r.id: reference(r.kind, r.number) for r in session.execute(select(Record.id, Record.kind, Record.number)
+                                                                       .where(Record.tenant_id == ctx.tenant_id,
+                                                                              Record.id.in_(ids))).all()}
+    return {key: rows[_uuid_or_none(value)] for key, value in wanted.items() if _uuid_or_none(value) in rows}
 
 
 def _names(session: Any, ctx: Ctx, view: RecordView) -> dict[str, str]:

@@ -50,7 +50,8 @@ def start_instance(ctx: Ctx, *, workflow_key: str, subject_type: str, subject_id
 
 def start_in(session: Any, ctx: Ctx, *, workflow_key: str, subject_type: str, subject_id: UUID,
              fields: dict[str, Any] | None = None, priority: str = "normal", vendor_id: UUID | None = None,
-             assignee_id: UUID | None = None, version: WorkflowVersion | None = None) -> WorkflowInstance:
+             assignee_id: UUID | None = None, version: WorkflowVersion | None = None,
+             record_number: int | None = None) -> WorkflowInstance:
     """`start_instance` inside the caller's transaction (a record and its instance commit together)."""
     if priority not in PRIORITIES:
         raise ValidationFailed({"priority": N_("Choose a priority: low, normal, high or urgent.")})
@@ -64,7 +65,7 @@ def start_in(session: Any, ctx: Ctx, *, workflow_key: str, subject_type: str, su
                                 subject_type=subject_type, subject_id=subject_id, state=definition.initial_state,
                                 state_entered_at=now, creator_id=ctx.user_id, vendor_id=vendor_id,
                                 assignee_id=assignee_id, priority=priority, fields=dict(fields or {}),
-                                updated_by=ctx.actor_label)
+                                updated_by=ctx.actor_label, record_number=record_number)
     session.add(instance)
     session.flush()
     initial = definition.state(definition.initial_state)

@@ -70,6 +70,7 @@ class WorkflowInstance(SQLModel, table=True):
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp()
     updated_by: str = Field(default="", max_length=320)
+    record_number: int | None = Field(default=None, sa_type=BigInteger)  # the owning record's (immutable) number
 
 
 class TransitionRecord(SQLModel, table=True):

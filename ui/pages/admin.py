@@ -6,7 +6,7 @@ from nicegui import ui
 
 from domain.errors import N_
 from ui.i18n import _
-from ui.pages import admin_roles, admin_tenants, admin_users
+from ui.pages import admin_records, admin_roles, admin_tenants, admin_users
 from ui.session import Viewer
 from ui.shell import console_page
 
@@ -21,6 +21,10 @@ def create() -> None:
             sections.append(("roles", _("Roles"), admin_roles.build))
         if viewer.can("tenant:manage"):
             sections.append(("tenant", _("Tenant settings"), admin_tenants.build_settings))
+        if viewer.can("workflow:design"):
+            sections.append(("types", _("Record types"), admin_records.build_types))
+        if viewer.can("asset:manage"):
+            sections.append(("buildings", _("Buildings"), admin_records.build_buildings))
         if viewer.info.is_platform_admin:
             sections.append(("tenants", _("Tenants"), admin_tenants.build_tenants))
         names = [key for key, _label, _build in sections]

@@ -25,6 +25,7 @@ from ui.session import Viewer
 from ui.shell import console_item_page
 from ui.widgets import empty_state, labelled, show_error
 
+SECTIONS = {"REQ": "/requests", "PRJ": "/projects", "AST": "/assets", "VEN": "/vendors"}  # reference prefix -> pages
 CATEGORY_COLOURS = {"todo": "grey-7", "in_progress": "primary", "waiting": "orange-8", "done": "positive",
                     "cancelled": "grey-5"}
 
@@ -106,7 +107,11 @@ class DetailPage:
                 if value in (None, "", []):
                     continue
                 ui.label(label_text(f.label, locale, f.key)).classes("text-caption text-grey-7")
-                ui.label(self._show(f, value)).classes("text-body2")
+                linked = detail.related.get(f.key)
+                if linked and linked.split("-")[0] in SECTIONS:
+                    ui.link(self._show(f, value), f"{SECTIONS[linked.split('-')[0]]}/{linked}").classes("text-body2")
+                else:
+                    ui.label(self._show(f, value)).classes("text-body2")
             shown = {f.key for f in detail.fields}
             if "assignee" not in shown or not rec.assignee_id:
                 people = self.choices.get("user", {})
@@ -203,8 +208,7 @@ class DetailPage:
             ui.label(_("Edit {ref}", ref=detail.record.reference)).classes("text-h6")
             form = FieldForm(detail.fields, values=detail.record.values, choices=self.choices,
                              locale=current_locale(), tz=self.viewer.timezone)
-            tags = ui.input_chips(_("Tags"), value=list(detail.record.tags), new_value_mode="add-unique").classes(
-                "w-full")
+            tags = await tag_picker(self.viewer, detail.record.kind, list(detail.record.tags))
 
             async def save() -> None:
                 form.clear_errors()
@@ -263,6 +267,14 @@ class DetailPage:
             background(self.render())
 
 
+async def tag_picker(viewer: Viewer, kind: str, value: list[str]) -> ui.select:
+    """Tags with autocomplete: the kind's tags in use, most used first; new ones may be typed."""
+    suggestions = await run.io_bound(lambda: records.tag_suggestions(viewer.ctx, kind=kind, limit=200))
+    picker = ui.select(list(dict.fromkeys([*value, *suggestions])), value=value, label=_("Tags"), multiple=True,
+                       new_value_mode="add-unique", with_input=True).props("use-chips dense").classes("w-full")
+    return picker
+
+
 async def new_record_dialog(viewer: Viewer, kind: str, types: list[records.TypeView], type_key: str,
                             choices: dict[str, dict[str, str]], *, on_created: Callable[[str], Any]) -> None:
     locale = current_locale()
@@ -284,7 +296,7 @@ async def new_record_dialog(viewer: Viewer, kind: str, types: list[records.TypeV
                 return
             with holder:
                 state["form"] = FieldForm(fields, choices=choices, locale=locale, tz=viewer.timezone)
-                state["tags"] = ui.input_chips(_("Tags"), value=[], new_value_mode="add-unique").classes("w-full")
+                state["tags"] = await tag_picker(viewer, kind, [])
 
         type_select.on_value_change(show_form)
         await show_form()

@@ -150,7 +150,8 @@ class ListPage:
         self.table.pagination = {**self.table.pagination, "rowsNumber": page.total, "rowsPerPage": self.page_size,
                                  "page": self.offset // self.page_size + 1, "sortBy": sort_by,
                                  "descending": self.descending}
-        self.summary.text = _("{count} records", count=page.total)
+        self.summary.text = (_("More than {count} records; narrow the filters to page through them all.",
+                               count=f"{page.total:,}") if page.more else _("{count} records", count=page.total))
         self.empty.clear()
         if page.total == 0:
             with self.empty:

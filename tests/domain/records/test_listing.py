@@ -142,3 +142,24 @@ def test_saved_views_own_shared_and_permissions(tenant):
     listing.delete_view(tenant.admin, view_id=mine.id)
     assert [v.name for v in listing.list_views(tenant.admin, kind="request")] == ["Private"]
     assert ListQuery.from_dict(query.as_dict()) == query
+
+
+def test_index_lookups_stay_inside_the_tenant(tenant):
+    other = factories.with_roles(new_tenant(), "director")
+    published(other)
+    records.ensure_default_types(other.admin)
+    mine = _make(tenant.admin, "Boiler in the basement", "hvac")
+    _make(other.admin, "Boiler on the roof", "hvac")
+    by_field = ListQuery(kind="request", field_filters=(FieldFilter(key="category", op="eq", value="hvac"),))
+    assert _refs(listing.list_records(tenant.admin, by_field)) == [mine.reference]
+    assert _refs(listing.list_records(tenant.admin, ListQuery(kind="request", text="boil"))) == [mine.reference]
+    not_hvac = ListQuery(kind="request", field_filters=(FieldFilter(key="category", op="ne", value="hvac"),))
+    assert _refs(listing.list_records(tenant.admin, not_hvac)) == []
+    from sqlalchemy import text as sql
+
+    from storage import db
+
+    with db.tenant_session(tenant.tenant_id) as session:  # the app role, without a tenant: nothing
+        session.execute(sql("select set_config('app.tenant_id', '', true)"))
+        assert session.execute(sql("select count(*) from baton_instances_with_title('request', "
+                                   "to_tsquery('simple', 'boil:*'))")).scalar() == 0

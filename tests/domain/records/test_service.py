@@ -221,3 +221,31 @@ def test_wip_limits_are_per_board_validated_and_audited(tenant):
     assert boards.board(tenant.admin, kind="request", workflow_key="maintenance_request").wip == saved
     [row] = factories.audit_rows(tenant.tenant_id, "board.settings")
     assert row.after == {"wip": saved}
+
+
+def test_tenant_defined_types_and_buildings(tenant):
+    from domain.records import setup
+
+    requester = ctx_for(add_person(tenant, "requester"))
+    saved = setup.save_type(tenant.admin, kind="request", key="cleaning", name=" Cleaning ",
+                            workflow_key="maintenance_request")
+    assert saved.name == {"*": "Cleaning"}
+    assert "cleaning" in {t.key for t in records.list_types(requester, "request")}
+    made = records.create_record(requester, kind="request", type_key="cleaning",
+                                 values={"title": "Windows", "category": "cleaning"})
+    assert made.type_key == "cleaning" and made.state == "draft"
+    for bad in ({"key": "Bad Key"}, {"workflow_key": "nope"}, {"kind": "asset"}, {"name": ""}):
+        args = {"kind": "request", "key": "other", "name": "Other", "workflow_key": "maintenance_request", **bad}
+        with pytest.raises(ValidationFailed):
+            setup.save_type(tenant.admin, **args)
+    with pytest.raises(PermissionDenied):
+        setup.save_type(requester, kind="request", key="x", name="X", workflow_key="maintenance_request")
+    setup.save_type(tenant.admin, kind="request", key="cleaning", name="Cleaning", workflow_key="maintenance_request",
+                    active=False)
+    assert "cleaning" not in {t.key for t in records.list_types(requester, "request")}
+    hq = setup.save_building(tenant.admin, building_id=None, name="HQ", code="H1", address="1 Main St")
+    with pytest.raises(ValidationFailed):
+        setup.save_building(tenant.admin, building_id=None, name="hq")
+    setup.save_building(tenant.admin, building_id=hq.id, name="Head office", code="H1")
+    assert [b.name for b in setup.list_buildings(tenant.admin)] == ["Head office"]
+    assert records.choices(tenant.admin)["building"] == {str(hq.id): "Head office"}
