@@ -52,6 +52,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -294,14 +295,17 @@ def _clear_password_change(email: str) -> None:
 def _server_build(world: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     from domain.records import board as boards
     from domain.records import service as records
-    from ui.pages.records import PAGES, BoardPage
+    from ui.pages.records import PAGES, BoardPage, priority_names
 
     ctx = world["manager"]
-    # what `BoardPage._card` reads of the page: the requests page spec and the choices it loaded
-    page = SimpleNamespace(spec=next(p for p in PAGES if p.kind == "request"), choices=records.choices(ctx))
+    # what `BoardPage._card` reads of the page: the requests page spec and what the page loaded once
+    page = SimpleNamespace(spec=next(p for p in PAGES if p.kind == "request"), choices=records.choices(ctx),
+                           priority_labels=priority_names(), moves={}, now=datetime.now(UTC))
+    page._moves = lambda options: BoardPage._moves(page, options)  # type: ignore[arg-type]
 
     def build() -> tuple[Any, list[dict[str, Any]]]:
         data = boards.board(ctx, kind="request", workflow_key=WORKFLOW)
+        page.moves, page.now = {}, datetime.now(UTC)  # as BoardPage.load does
         return data, [BoardPage._card(page, card) for card in data.cards]  # type: ignore[arg-type]
 
     def bare() -> int:

@@ -7,7 +7,7 @@ not enabled, with the same reason.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
@@ -78,6 +78,32 @@ def available_actions(definition: Definition, instance: Instance, actor: Actor, 
     merged = _with_inputs(facts, inputs)
     specs = definition_specs(definition)
     return [_option(definition, t, actor, merged, specs, now) for t in definition.outgoing(instance.state)]
+
+
+def decision_fields(definition: Definition, state: str) -> frozenset[str]:
+    """The field keys that `available_actions` reads for an instance in `state`: the outgoing
+    transitions' condition fields, their required fields and the fields required on arrival.
+    Two instances alike in these (and in the people on them) get the same options."""
+    memo: dict[str, frozenset[str]] = definition.memo.setdefault("decision_fields", {})
+    if state not in memo:
+        keys: set[str] = set()
+        for t in definition.outgoing(state) if definition.has_state(state) else ():
+            keys.update(_condition_fields(t.condition))
+            keys.update(t.requires_fields)
+            keys.update(f.key for f in definition.fields if t.to in f.required_in)
+        memo[state] = frozenset(keys)
+    return memo[state]
+
+
+def _condition_fields(node: Any) -> Iterator[str]:
+    if isinstance(node, Mapping):
+        if isinstance(node.get("field"), str):
+            yield node["field"]
+        for value in node.values():
+            yield from _condition_fields(value)
+    elif isinstance(node, list | tuple):
+        for item in node:
+            yield from _condition_fields(item)
 
 
 def fire(definition: Definition, instance: Instance, transition_id: str, actor: Actor, facts: Facts,

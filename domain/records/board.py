@@ -4,6 +4,7 @@ with the moves this viewer may make (from `available_actions`, the same decision
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,8 +22,8 @@ from domain.records.service import require_read as service_require_read
 from domain.workflows.facts import actor_of, facts_of
 from domain.workflows.models import WorkflowDefinition, WorkflowInstance
 from domain.workflows.versions import definition_of, latest_published
-from engine.model import Definition, Label
-from engine.runtime import ActionOption, Instance, available_actions
+from engine.model import ANY_ROLE, Definition, Label
+from engine.runtime import ActionOption, Instance, available_actions, decision_fields
 from storage import db
 
 CARD_LIMIT = 5000  # a board beyond this should be filtered or viewed as a list
@@ -149,13 +150,29 @@ def _cards(session: Any, ctx: Ctx, kind: str, rows: list[Any]) -> Iterable[Card]
     actor = actor_of(ctx)
     now = datetime.now(UTC)
     may_move = ctx.can(f"{kind}:transition")
+    definitions: dict[UUID, Definition] = {}
+    actable: dict[tuple[UUID, str], bool] = {}
+    decided: dict[tuple[Any, ...], tuple[ActionOption, ...]] = {}
     for row in rows:
-        definition = definition_of(session, ctx.tenant_id, row.version_id)
+        definition = definitions.get(row.version_id)
+        if definition is None:
+            definition = definitions[row.version_id] = definition_of(session, ctx.tenant_id, row.version_id)
         options: tuple[ActionOption, ...] = ()
-        if may_move:
-            facts = facts_of(row)
-            options = tuple(o for o in available_actions(definition, Instance(state=row.state, version=row.version),
-                                                         actor, facts, now) if o.permitted)
+        key = (row.version_id, row.state)
+        if key not in actable:  # could this person take any transition out of this state at all (roles)?
+            actable[key] = definition.has_state(row.state) and any(
+                ANY_ROLE in t.roles or t.roles & actor.roles for t in definition.outgoing(row.state))
+        if may_move and actable[key]:
+            # cards alike in what the decision reads get the same options: decide once per kind of card
+            fields = row.fields or {}
+            signature = (row.version_id, row.state, row.creator_id, row.assignee_id, row.vendor_id, row.priority,
+                         *(json.dumps(fields.get(k), sort_keys=True, default=str)
+                           for k in sorted(decision_fields(definition, row.state))))
+            options = decided.get(signature)  # type: ignore[assignment]
+            if options is None:
+                options = decided[signature] = tuple(
+                    o for o in available_actions(definition, Instance(state=row.state, version=row.version),
+                                                 actor, facts_of(row), now) if o.permitted)
         fields = row.fields or {}
         yield Card(record_id=row.id, instance_id=row.instance_id, reference=reference(kind, row.number),
                    title=str(fields.get("title") or ""), state=row.state, version=row.version, priority=row.priority,

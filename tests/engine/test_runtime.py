@@ -142,3 +142,17 @@ def test_random_walks_only_visit_states_of_the_definition_and_shown_equals_allow
         state = fire(DEFN, Instance(state=state), pick.transition_id, actor, the_facts, None, NOW,
                      comment="ok").to_state
         assert state in STATE_IDS
+
+
+def test_decision_fields_name_what_the_outgoing_transitions_read():
+    from pathlib import Path
+
+    from engine.load import compile_definition
+    from engine.runtime import decision_fields
+
+    source = (Path(__file__).resolve().parents[2] / "domain" / "workflows" / "templates"
+              / "maintenance_request.yaml").read_bytes()
+    definition = compile_definition(source)
+    assert decision_fields(definition, "draft") == {"title"}
+    assert {"cost_estimate"} <= decision_fields(definition, "manager_approval")
+    assert decision_fields(definition, "closed") == frozenset()

@@ -3,7 +3,6 @@ person may make lighting up, transition dialogs, filters, swimlanes and live upd
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -79,7 +78,10 @@ class BoardPage:
         self.data: boards.Board | None = None
         self.cards: dict[str, Card] = {}
         self.pending: set[UUID] = set()
-        self.flush_task: asyncio.TimerHandle | None = None
+        self.refreshing = False
+        self.priority_labels = priority_names()
+        self.moves: dict[int, tuple[tuple[ActionOption, ...], list[str], dict[str, str]]] = {}
+        self.now = datetime.now(UTC)
 
     async def build(self) -> None:
         self.types = await run.io_bound(records.list_types, self.viewer.ctx, self.spec.kind)
@@ -147,6 +149,7 @@ class BoardPage:
     async def load(self) -> None:
         self.data = await run.io_bound(boards.board, self.viewer.ctx, kind=self.spec.kind,
                                        workflow_key=self.workflow_key)
+        self.moves, self.now = {}, datetime.now(UTC)
         self.cards = {str(c.instance_id): c for c in self.data.cards}
         self.container.clear()
         with self.container:
@@ -169,21 +172,32 @@ class BoardPage:
                  "wip": self.data.wip.get(c.id)} for c in self.data.columns]
 
     def _card(self, card: Card) -> dict[str, Any]:
-        users = self.choices.get("user", {})
-        vendors = self.choices.get("vendor", {})
-        assignee = users.get(str(card.assignee_id)) if card.assignee_id else None
-        targets = [o.to for o in card.options if o.enabled or _needs_inputs_only(o)]
-        blocked = {o.to: reason_text(o.reason) for o in card.options
-                   if not (o.enabled or _needs_inputs_only(o)) and o.reason is not None and o.to not in targets}
-        days = max(0, (datetime.now(UTC) - card.state_entered_at).days)
+        targets, blocked = self._moves(card.options)
+        assignee_id = str(card.assignee_id) if card.assignee_id else None
+        vendor_id = str(card.vendor_id) if card.vendor_id else None
+        assignee = self.choices.get("user", {}).get(assignee_id) if assignee_id else None
+        days = max(0, (self.now - card.state_entered_at).days)
         return {"id": str(card.instance_id), "record": str(card.record_id), "ref": card.reference,
                 "title": card.title, "state": card.state, "version": card.version, "priority": card.priority,
-                "priority_label": priority_names().get(card.priority, card.priority),
-                "assignee": assignee, "assignee_id": str(card.assignee_id) if card.assignee_id else None,
+                "priority_label": self.priority_labels.get(card.priority, card.priority),
+                "assignee": assignee, "assignee_id": assignee_id,
                 "initials": _initials(assignee) if assignee else None,
-                "vendor": vendors.get(str(card.vendor_id)) if card.vendor_id and self.spec.kind != "vendor" else None,
-                "vendor_id": str(card.vendor_id) if card.vendor_id else None,
-                "tags": list(card.tags), "days": days, "targets": targets, "blocked": blocked}
+                "vendor": self.choices.get("vendor", {}).get(vendor_id) if vendor_id and self.spec.kind != "vendor"
+                else None,
+                "vendor_id": vendor_id, "tags": list(card.tags), "days": days, "targets": targets,
+                "blocked": blocked}
+
+    def _moves(self, options: tuple[ActionOption, ...]) -> tuple[list[str], dict[str, str]]:
+        """Drop targets and blocked columns with their reasons; cards deciding alike share `options`
+        (domain.records.board), so each distinct tuple is worked out once."""
+        cached = self.moves.get(id(options))
+        if cached is not None and cached[0] is options:
+            return cached[1], cached[2]
+        targets = [o.to for o in options if o.enabled or _needs_inputs_only(o)]
+        blocked = {o.to: reason_text(o.reason) for o in options
+                   if not (o.enabled or _needs_inputs_only(o)) and o.reason is not None and o.to not in targets}
+        self.moves[id(options)] = (options, targets, blocked)  # holding `options` keeps its id from being reused
+        return targets, blocked
 
     def _labels(self) -> dict[str, str]:
         return {"board": _("Board"), "empty": _("No cards"), "over_wip": _("Over the WIP limit"),
@@ -279,13 +293,17 @@ class BoardPage:
             self.pending.add(UUID(str(payload["instance"])))
         else:
             return
-        if self.flush_task is None:  # gather a burst of changes into one re-read
-            self.flush_task = asyncio.get_running_loop().call_later(0.05, self._flush)
+        if not self.refreshing:  # the first change goes at once; those arriving meanwhile go together next
+            self.refreshing = True
+            background(self._refresh_pending())
 
-    def _flush(self) -> None:
-        self.flush_task = None
-        ids, self.pending = self.pending, set()
-        background(self.refresh(ids))
+    async def _refresh_pending(self) -> None:
+        try:
+            while self.pending:
+                ids, self.pending = self.pending, set()
+                await self.refresh(ids)
+        finally:
+            self.refreshing = False
 
     async def refresh(self, instance_ids: Any) -> None:
         ids = set(instance_ids)

@@ -249,3 +249,27 @@ def test_tenant_defined_types_and_buildings(tenant):
     setup.save_building(tenant.admin, building_id=hq.id, name="Head office", code="H1")
     assert [b.name for b in setup.list_buildings(tenant.admin)] == ["Head office"]
     assert records.choices(tenant.admin)["building"] == {str(hq.id): "Head office"}
+
+
+def test_board_options_equal_each_cards_own_decision(tenant):
+    """Cards alike in what the decision reads share one computation; the result must equal
+    deciding every card on its own."""
+    from domain.workflows.instances import actions_for
+
+    requester = ctx_for(add_person(tenant, "requester"))
+    manager = ctx_for(add_person(tenant, "manager"))
+    made = [_new(requester, cost_estimate={"amount": str(amount), "currency": "EUR"}) for amount in
+            (100, 100, 7000, 4999)] + [_new(manager), _new(requester, title="Other")]
+    for view in made[:4]:
+        done = perform(ctx=requester, instance_id=view.instance_id, transition_id="submit",
+                       expected_version=view.version)
+        perform(ctx=manager, instance_id=view.instance_id, transition_id="review", expected_version=done.version)
+    for viewer in (manager, requester, tenant.admin):
+        cards = {c.instance_id: c for c in boards.board(viewer, kind="request",
+                                                       workflow_key="maintenance_request").cards}
+        for view in made:
+            if view.instance_id not in cards:
+                continue
+            own = [o for o in actions_for(viewer, instance_id=view.instance_id) if o.permitted]
+            assert [(o.transition_id, o.enabled, o.reasons) for o in cards[view.instance_id].options] == [
+                (o.transition_id, o.enabled, o.reasons) for o in own]
