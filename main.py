@@ -156,17 +156,33 @@ def _database(settings, *, migrate: bool):  # type: ignore[no-untyped-def]
     return urls
 
 
-def _load_demo(settings) -> bool:  # type: ignore[no-untyped-def]
+def _load_demo(settings, *, records: bool = True) -> bool:  # type: ignore[no-untyped-def]
     from domain import demo
 
     if not demo.needs_demo():
         print("The demo tenant is already loaded.")
         return False
-    logins = demo.load_demo()
+    logins = demo.load_demo(records=records)
     print("Demo tenant loaded. Sign in with (password for all: " + demo.DEMO_PASSWORD + "):")
     for login in logins:
         print(f"    {login.email:<28} {login.role}")
     return True
+
+
+def _demo_records_in_background() -> None:
+    """Fill the demo tenant's boards once the console listens (they appear live as they load)."""
+    import threading
+
+    from nicegui import app
+
+    def load() -> None:
+        from domain import demo
+
+        created = demo.load_records()
+        if created:
+            print(f"Demo records loaded: {created} (boards updated live).", flush=True)
+
+    app.on_startup(lambda: threading.Thread(target=load, name="baton-demo-records", daemon=True).start())
 
 
 def _validate_files(files: list[str]) -> int:
@@ -229,10 +245,12 @@ def _serve(settings, *, host: str | None, port: int | None, scheduler: bool) -> 
     _database(settings, migrate=True)
     first_run = settings.load_demo if settings.load_demo is not None else settings.dev_mode
     if first_run and demo.needs_demo():
-        _load_demo(settings)
+        _load_demo(settings, records=False)  # people and workflows now; records once the console is up
     elif first_run:
         print("Demo logins (password for all: " + demo.DEMO_PASSWORD + "): "
               + ", ".join(login.email for login in demo.DEMO_LOGINS))
+    if first_run:
+        _demo_records_in_background()
     host, port = host or settings.host, port or settings.port
     build_app(settings, scheduler=scheduler)
     print(f"Baton console: http://{'localhost' if host in {'127.0.0.1', '0.0.0.0'} else host}:{port}/", flush=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from sqlalchemy import select, update
 
@@ -11,6 +12,7 @@ from domain.context import Ctx
 from domain.iam import platform, tenants, users, vendors
 from domain.iam import roles as roles_uc
 from domain.iam.models import Tenant, User
+from domain.records.models import Record
 from domain.workflows import templates
 from storage import db
 
@@ -40,8 +42,10 @@ def needs_demo() -> bool:
         return session.scalars(select(Tenant.id).where(~Tenant.is_platform).limit(1)).first() is None
 
 
-def load_demo() -> list[DemoLogin]:
-    """Create the demo tenants, vendors and people; idempotent (does nothing if `acme` exists)."""
+def load_demo(*, records: bool = True) -> list[DemoLogin]:
+    """Create the demo tenants, vendors, people and published workflows, and (with `records`)
+    their records; idempotent (does nothing if `acme` exists). `load_records` adds the
+    records later (the console starts with them loading in the background)."""
     with db.global_session() as session:
         if session.scalars(select(Tenant.id).where(Tenant.slug == "acme")).first():
             return list(DEMO_LOGINS)
@@ -53,8 +57,7 @@ def load_demo() -> list[DemoLogin]:
         name="Globex Properties", slug="globex", timezone="America/New_York", default_locale="en",
         admin_email="admin@acme.example", admin_name="Ada Admin"))
     platform.ensure_platform_admin(email="admin@acme.example", name="Ada Admin", actor_label="demo")
-    admin = Ctx(tenant_id=acme.id, user_id=None, actor_label="demo",
-                permissions=frozenset({"user:manage", "user:read", "vendor:manage", "vendor:read", "role:manage"}))
+    admin = _demo_admin(acme.id)
     sparkle = vendors.save_vendor(admin, vendor_id=None, name="Sparkle Electrical", trades=["electrical"],
                                   status="active", email="office@sparkle.example", phone="+34 600 000 001")
     vendors.save_vendor(admin, vendor_id=None, name="FlowRight Plumbing", trades=["plumbing"], status="active",
@@ -79,8 +82,27 @@ def load_demo() -> list[DemoLogin]:
     for key in templates.template_keys():
         templates.publish_template(designer, key=key)
     _no_forced_password_change()
-    demo_records.load(acme.id, admin, DEMO_PASSWORD)
+    if records:
+        demo_records.load(acme.id, admin, DEMO_PASSWORD)
     return list(DEMO_LOGINS)
+
+
+def load_records() -> int:
+    """The demo tenant's records (buildings, assets, projects, requests, vendor onboarding),
+    when the tenant exists and has none yet; returns how many were created."""
+    with db.global_session() as session:
+        acme = session.scalars(select(Tenant.id).where(Tenant.slug == "acme")).first()
+    if acme is None:
+        return 0
+    with db.tenant_session(acme) as session:
+        if session.scalars(select(Record.id).where(Record.tenant_id == acme).limit(1)).first() is not None:
+            return 0
+    return demo_records.load(acme, _demo_admin(acme), DEMO_PASSWORD)
+
+
+def _demo_admin(tenant_id: UUID) -> Ctx:
+    return Ctx(tenant_id=tenant_id, user_id=None, actor_label="demo",
+               permissions=frozenset({"user:manage", "user:read", "vendor:manage", "vendor:read", "role:manage"}))
 
 
 def _no_forced_password_change() -> None:
@@ -90,4 +112,4 @@ def _no_forced_password_change() -> None:
         session.execute(update(User).where(User.email.in_(emails)).values(must_change_password=False))
 
 
-__all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "DemoLogin", "load_demo", "needs_demo"]
+__all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "DemoLogin", "load_demo", "load_records", "needs_demo"]

@@ -68,6 +68,11 @@ def test_first_start_migrates_loads_the_demo_and_prints_url_and_logins(empty_dat
         assert "admin@acme.example" in output and "vendor@sparkle.example" in output
         assert "baton-demo-2026" in output
         assert _wait_for(f"http://127.0.0.1:{port}/login") == 200
+        while time.monotonic() < deadline + 90:  # the demo's records load while the console is already up
+            line = server.stdout.readline()  # type: ignore[union-attr]
+            if line.startswith("Demo records loaded:") or not line:
+                break
+        assert line.startswith("Demo records loaded:"), line
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -75,6 +80,7 @@ def test_first_start_migrates_loads_the_demo_and_prints_url_and_logins(empty_dat
     engine = create_engine(empty_database)
     with engine.connect() as conn:
         assert conn.execute(text("select count(*) from tenants where slug = 'acme'")).scalar() == 1
+        assert conn.execute(text("select count(*) from records")).scalar() > 200
         assert conn.execute(text("select version_num from alembic_version")).scalar() == migrate.head_revision()
     engine.dispose()
 
