@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -24,13 +24,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from domain.audit.service import record as audit
 from domain.context import Ctx
-from domain.errors import N_, Conflict, NotFound, PermissionDenied, ValidationFailed
+from domain.errors import N_, Conflict, NotFound, ValidationFailed
 from domain.iam.models import Membership, Tenant, User, Vendor
 from domain.records import fields as record_fields
-from domain.records.models import Building, Comment, Record, RecordCounter, RecordType
+from domain.records.models import Building, Record, RecordCounter, RecordType
 from domain.workflows.facts import actor_of, facts_of
 from domain.workflows.instances import start_in
-from domain.workflows.models import TransitionRecord, WorkflowInstance
+from domain.workflows.models import WorkflowInstance
 from domain.workflows.versions import definition_of, latest_published
 from engine.model import Definition, FieldDef
 from engine.runtime import ActionOption, Instance, available_actions
@@ -50,7 +50,6 @@ BUILTINS = {"request": ("title", "description", "priority", "due_date", "buildin
             "vendor": ("title", "description", "assignee")}
 # built-ins stored in instance columns rather than in `fields`
 COLUMN_FIELDS = ("priority", "assignee", "vendor")
-COMMENT_EDIT_WINDOW = timedelta(minutes=5)
 TAG_MAX, TAGS_MAX = 60, 20
 DEFAULT_TYPES = (  # kind, key, names, workflow template
     ("request", "maintenance", {"en": "Maintenance", "es": "Mantenimiento", "fr": "Maintenance"},
@@ -101,14 +100,6 @@ class Detail:
     can_edit: bool
     names: dict[str, str] = field(default_factory=dict)  # id -> display name (people, vendors, buildings, assets)
     related: dict[str, str] = field(default_factory=dict)  # field key -> reference of the record it links to
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TimelineEntry:
-    at: datetime
-    kind: str  # transition | change | comment | created
-    actor: str
-    data: dict[str, Any]
 
 
 # --- types ------------------------------------------------------------------------
@@ -298,74 +289,6 @@ def get_detail(ctx: Ctx, *, record_id: UUID | None = None, reference: str | None
                       actions=[o for o in options if o.permitted and ctx.can(_transition_permission(row.kind))],
                       can_edit=ctx.can(EDIT[row.kind]) and ctx.vendor_id is None,
                       names=_names(session, ctx, view), related=_related(session, ctx, form, view.values))
-
-
-def timeline(ctx: Ctx, *, record_id: UUID) -> list[TimelineEntry]:
-    """Transitions, field changes (before/after), comments and creation, oldest first."""
-    with db.tenant_session(ctx.tenant_id) as session:
-        row, instance = _load(session, ctx, record_id)
-        entries: list[TimelineEntry] = [TimelineEntry(at=row.created_at, kind="created", actor="", data={})]
-        for h in session.scalars(select(TransitionRecord).where(
-                TransitionRecord.tenant_id == ctx.tenant_id, TransitionRecord.instance_id == instance.id)):
-            entries.append(TimelineEntry(at=h.at, kind="transition", actor=h.actor_label, data={
-                "actor_id": str(h.actor_id) if h.actor_id else None, "transition": h.transition_id,
-                "from": h.from_state, "to": h.to_state, "comment": h.comment, "inputs": dict(h.inputs or {})}))
-        changes = session.execute(text(
-            "select created_at, actor_label, actor_id, before, after from audit_events where tenant_id = :t "
-            "and entity_type = :k and entity_id = :i and action = 'record.update'"),
-            {"t": ctx.tenant_id, "k": row.kind, "i": str(row.id)}).all()
-        hidden = _hidden_fields(session, ctx, instance)
-        for at, actor, actor_id, before, after in changes:
-            keys = [k for k in (after or {}) if k not in hidden]
-            if keys:
-                entries.append(TimelineEntry(at=at, kind="change", actor=actor, data={
-                    "actor_id": str(actor_id) if actor_id else None,
-                    "changes": [{"field": k, "before": (before or {}).get(k), "after": after[k]} for k in keys]}))
-        for c in session.scalars(select(Comment).where(
-                Comment.tenant_id == ctx.tenant_id, Comment.subject_type == row.kind, Comment.subject_id == row.id)):
-            entries.append(TimelineEntry(at=c.created_at, kind="comment", actor=c.author_label, data={
-                "actor_id": str(c.author_id) if c.author_id else None, "id": str(c.id), "body": c.body,
-                "edited_at": c.edited_at,
-                "mine": c.author_id is not None and c.author_id == ctx.user_id,
-                "editable": _comment_editable(c, ctx)}))
-        entries.sort(key=lambda e: e.at)
-        return entries
-
-
-# --- comments -----------------------------------------------------------------------
-
-
-def add_comment(ctx: Ctx, *, record_id: UUID, body: str) -> UUID:
-    text_ = _comment_text(body)
-    with db.tenant_session(ctx.tenant_id) as session:
-        row, _instance = _load(session, ctx, record_id)
-        comment = Comment(tenant_id=ctx.tenant_id, subject_type=row.kind, subject_id=row.id,
-                          author_id=ctx.user_id, author_label=ctx.actor_label, body=text_)
-        session.add(comment)
-        session.flush()
-        audit(session, ctx, action="comment.create", entity_type=row.kind, entity_id=row.id,
-              after={"comment": str(comment.id), "body": text_})
-        return comment.id
-
-
-def edit_comment(ctx: Ctx, *, comment_id: UUID, body: str) -> None:
-    """Authors edit their own comments within five minutes; nobody edits or deletes others'."""
-    text_ = _comment_text(body)
-    with db.tenant_session(ctx.tenant_id) as session:
-        comment = session.scalars(select(Comment).where(
-            Comment.tenant_id == ctx.tenant_id, Comment.id == comment_id).with_for_update()).first()
-        if comment is None:
-            raise NotFound(N_("This comment no longer exists."))
-        _load(session, ctx, comment.subject_id)  # the viewer must see the record
-        if comment.author_id is None or comment.author_id != ctx.user_id:
-            raise PermissionDenied(N_("Only the author can edit a comment."))
-        if not _comment_editable(comment, ctx):
-            raise PermissionDenied(N_("Comments can be edited for five minutes after posting."))
-        before = comment.body
-        comment.body, comment.edited_at = text_, datetime.now(UTC)
-        session.flush()
-        audit(session, ctx, action="comment.update", entity_type=comment.subject_type,
-              entity_id=comment.subject_id, before={"body": before}, after={"body": text_})
 
 
 def tag_suggestions(ctx: Ctx, *, kind: str, prefix: str = "", limit: int = 20) -> list[str]:
@@ -571,20 +494,6 @@ def _tags(tags: Sequence[str]) -> list[str]:
     if len(clean) > TAGS_MAX:
         raise ValidationFailed({"tags": N_("A record can have at most {max} tags.")}, max=TAGS_MAX)
     return clean
-
-
-def _comment_text(body: str) -> str:
-    text_ = (body or "").strip()
-    if not text_:
-        raise ValidationFailed({"body": N_("Write a comment first.")})
-    if len(text_) > 10_000:
-        raise ValidationFailed({"body": N_("Keep the comment under {max} characters.")}, max=10_000)
-    return text_
-
-
-def _comment_editable(comment: Comment, ctx: Ctx) -> bool:
-    return (comment.author_id is not None and comment.author_id == ctx.user_id
-            and datetime.now(UTC) - comment.created_at <= COMMENT_EDIT_WINDOW)
 
 
 def _uuid_or_none(value: Any) -> UUID | None:

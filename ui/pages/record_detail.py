@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 from nicegui import run, ui
 
 from domain.errors import DomainError, ValidationFailed
+from domain.records import comments
 from domain.records import fields as record_fields
 from domain.records import service as records
 from domain.workflows.perform import TransitionRefused, perform
@@ -56,7 +57,7 @@ class DetailPage:
         self.body.clear()
         try:
             self.detail = await run.io_bound(records.get_detail, self.viewer.ctx, reference=self.ref)
-            entries = await run.io_bound(records.timeline, self.viewer.ctx, record_id=self.detail.record.id)
+            entries = await run.io_bound(comments.timeline, self.viewer.ctx, record_id=self.detail.record.id)
             self.choices = await run.io_bound(records.choices, self.viewer.ctx)
         except DomainError as error:
             with self.body:
@@ -130,7 +131,7 @@ class DetailPage:
         return record_fields.display(field, value, current_locale(), translate=_, tz=zone(self.viewer.timezone),
                                      names=names)
 
-    def _timeline(self, entries: list[records.TimelineEntry]) -> None:
+    def _timeline(self, entries: list[comments.TimelineEntry]) -> None:
         assert self.detail is not None
         definition = self.detail.definition
         locale = current_locale()
@@ -173,7 +174,7 @@ class DetailPage:
 
         async def post() -> None:
             try:
-                await run.io_bound(records.add_comment, self.viewer.ctx, record_id=self.detail.record.id,
+                await run.io_bound(comments.add_comment, self.viewer.ctx, record_id=self.detail.record.id,
                                    body=comment.value or "")
             except DomainError as error:
                 show_error(error, {"body": comment})
@@ -182,13 +183,13 @@ class DetailPage:
 
         ui.button(_("Comment"), icon="send", on_click=post).props("unelevated dense no-caps")
 
-    async def edit_comment(self, entry: records.TimelineEntry) -> None:
+    async def edit_comment(self, entry: comments.TimelineEntry) -> None:
         with ui.dialog() as dialog, ui.card().classes("w-[28rem]"):
             body = ui.textarea(_("Comment"), value=entry.data["body"]).classes("w-full")
 
             async def save() -> None:
                 try:
-                    await run.io_bound(records.edit_comment, self.viewer.ctx, comment_id=UUID(entry.data["id"]),
+                    await run.io_bound(comments.edit_comment, self.viewer.ctx, comment_id=UUID(entry.data["id"]),
                                        body=body.value or "")
                 except DomainError as error:
                     show_error(error, {"body": body})

@@ -12,6 +12,7 @@ from nicegui import run, ui
 from domain.errors import DomainError
 from domain.records import listing
 from domain.records import service as records
+from domain.records import views as saved_views
 from domain.records.listing import FieldFilter, ListQuery
 from engine.model import label_text
 from ui.i18n import _, current_locale, error_text, fmt_datetime
@@ -249,7 +250,7 @@ class ListPage:
         ui.download.content(text.encode("utf-8-sig"), f"{self.kind}s-{stamp}.csv", "text/csv")
 
     async def refresh_views(self) -> None:
-        self.saved = await run.io_bound(lambda: listing.list_views(self.viewer.ctx, kind=self.kind))
+        self.saved = await run.io_bound(lambda: saved_views.list_views(self.viewer.ctx, kind=self.kind))
         self.views.set_options({str(v.id): v.name + (" ★" if v.shared else "") for v in self.saved})
 
     async def load_view(self) -> None:
@@ -268,7 +269,7 @@ class ListPage:
 
             async def save() -> None:
                 try:
-                    await run.io_bound(lambda: listing.save_view(self.viewer.ctx, name=name.value or "",
+                    await run.io_bound(lambda: saved_views.save_view(self.viewer.ctx, name=name.value or "",
                                                                  query=self.query(), shared=bool(shared.value)))
                 except DomainError as error:
                     show_error(error, {"name": name})

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.errors import PermissionDenied, ValidationFailed
-from domain.records import listing
+from domain.records import listing, views
 from domain.records import service as records
 from domain.records.listing import FieldFilter, ListQuery
 from domain.workflows.perform import perform
@@ -126,21 +126,21 @@ def test_bulk_transition_reports_each_record(tenant):
 def test_saved_views_own_shared_and_permissions(tenant):
     requester = ctx_for(add_person(tenant, "requester"))
     query = ListQuery(kind="request", priorities=("urgent",), sort="title", descending=False)
-    mine = listing.save_view(tenant.admin, name="  Urgent  first ", query=query, shared=True)
+    mine = views.save_view(tenant.admin, name="  Urgent  first ", query=query, shared=True)
     assert mine.name == "Urgent first"
-    listing.save_view(tenant.admin, name="Private", query=ListQuery(kind="request"))
-    views = {v.name: v for v in listing.list_views(requester, kind="request")}
-    assert set(views) == {"Urgent first"} and views["Urgent first"].query == query
+    views.save_view(tenant.admin, name="Private", query=ListQuery(kind="request"))
+    visible = {v.name: v for v in views.list_views(requester, kind="request")}
+    assert set(visible) == {"Urgent first"} and visible["Urgent first"].query == query
     with pytest.raises(PermissionDenied):
-        listing.save_view(requester, name="Everyone", query=query, shared=True)
+        views.save_view(requester, name="Everyone", query=query, shared=True)
     with pytest.raises(PermissionDenied):
-        listing.delete_view(requester, view_id=mine.id)
+        views.delete_view(requester, view_id=mine.id)
     with pytest.raises(ValidationFailed):
-        listing.save_view(requester, name="   ", query=query)
-    replaced = listing.save_view(tenant.admin, name="Urgent first", query=ListQuery(kind="request"), shared=True)
+        views.save_view(requester, name="   ", query=query)
+    replaced = views.save_view(tenant.admin, name="Urgent first", query=ListQuery(kind="request"), shared=True)
     assert replaced.id == mine.id
-    listing.delete_view(tenant.admin, view_id=mine.id)
-    assert [v.name for v in listing.list_views(tenant.admin, kind="request")] == ["Private"]
+    views.delete_view(tenant.admin, view_id=mine.id)
+    assert [v.name for v in views.list_views(tenant.admin, kind="request")] == ["Private"]
     assert ListQuery.from_dict(query.as_dict()) == query
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from domain.records import board as boards
+from domain.records import comments
 from domain.records import service as records
 from domain.workflows.perform import perform
 from storage import db
@@ -77,7 +78,7 @@ def test_update_changes_fields_audits_before_after_and_refuses_stale_versions(te
         records.update_record(tenant.admin, record_id=created.id, expected_version=updated.version,
                               values={"category": "volcano"})
     assert records.get_detail(tenant.admin, record_id=created.id).record.values["category"] == "plumbing"
-    entries = records.timeline(tenant.admin, record_id=created.id)
+    entries = comments.timeline(tenant.admin, record_id=created.id)
     change = next(e for e in entries if e.kind == "change")
     assert {"field": "title", "before": "Leaking tap", "after": "Leaking tap, 2nd floor"} in change.data["changes"]
 
@@ -108,17 +109,17 @@ def test_requesters_see_their_own_and_vendors_only_assigned_work_with_vendor_fie
 def test_comments_edit_window_and_authorship(tenant):
     created = _new(tenant.admin)
     colleague = ctx_for(add_person(tenant, "manager"))
-    comment_id = records.add_comment(tenant.admin, record_id=created.id, body="  On my way  ")
+    comment_id = comments.add_comment(tenant.admin, record_id=created.id, body="  On my way  ")
     with pytest.raises(PermissionDenied):
-        records.edit_comment(colleague, comment_id=comment_id, body="Not yours")
-    records.edit_comment(tenant.admin, comment_id=comment_id, body="On my way, 10 minutes")
+        comments.edit_comment(colleague, comment_id=comment_id, body="Not yours")
+    comments.edit_comment(tenant.admin, comment_id=comment_id, body="On my way, 10 minutes")
     with pytest.raises(ValidationFailed):
-        records.add_comment(tenant.admin, record_id=created.id, body="   ")
+        comments.add_comment(tenant.admin, record_id=created.id, body="   ")
     owner_sql("update comments set created_at = :t where id = :i",
               t=datetime.now(UTC) - timedelta(minutes=6), i=comment_id)
     with pytest.raises(PermissionDenied):
-        records.edit_comment(tenant.admin, comment_id=comment_id, body="Too late")
-    [entry] = [e for e in records.timeline(tenant.admin, record_id=created.id) if e.kind == "comment"]
+        comments.edit_comment(tenant.admin, comment_id=comment_id, body="Too late")
+    [entry] = [e for e in comments.timeline(tenant.admin, record_id=created.id) if e.kind == "comment"]
     assert entry.data["body"] == "On my way, 10 minutes" and entry.data["edited_at"] is not None
     assert not entry.data["editable"]
 
