@@ -248,10 +248,25 @@ def update_record(ctx: Ctx, *, record_id: UUID, expected_version: int, values: M
         instance.fields = merged
         instance.version += 1
         instance.updated_at, instance.updated_by = now, ctx.actor_label
+        if row.kind == "vendor" and "title" in before:  # the vendor's name is its record's title
+            _rename_vendor(session, ctx, row.id, str(merged.get("title") or ""))
         session.flush()
         audit(session, ctx, action="record.update", entity_type=row.kind, entity_id=row.id,
               before=before, after=after)
         return _view(row, instance)
+
+
+def _rename_vendor(session: Any, ctx: Ctx, vendor_id: UUID, title: str) -> None:
+    name = " ".join(title.split())
+    if not name:
+        raise ValidationFailed({"title": N_("Give the vendor a name.")})
+    clash = session.scalars(select(Vendor.id).where(Vendor.tenant_id == ctx.tenant_id,
+                                                    func.lower(Vendor.name) == name.lower())).first()
+    if clash is not None and clash != vendor_id:
+        raise ValidationFailed({"title": N_("A vendor named {name} already exists.")}, name=name)
+    vendor = session.scalars(select(Vendor).where(Vendor.tenant_id == ctx.tenant_id, Vendor.id == vendor_id)).first()
+    if vendor is not None:
+        vendor.name = name
 
 
 def transition_inputs(ctx: Ctx, *, record_id: UUID, to_state: str, raw: Mapping[str, Any]) -> dict[str, Any]:

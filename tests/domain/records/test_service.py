@@ -202,6 +202,13 @@ def test_vendors_move_through_onboarding_as_records(database):
     vendors.save_vendor(bundle.admin, vendor_id=existing.id, name="Old Friends Ltd", trades=["electrical"],
                         status="active", email="hi@old.example")
     assert records.get_detail(bundle.admin, record_id=existing.id).record.values["title"] == "Old Friends Ltd"
+    current = records.get_detail(bundle.admin, record_id=existing.id).record
+    records.update_record(bundle.admin, record_id=existing.id, expected_version=current.version,
+                          values={"title": "Old Friends Group"})
+    assert {v.name for v in vendors.list_vendors(bundle.admin)} == {"Drain Doctors", "Old Friends Group"}
+    with pytest.raises(ValidationFailed):
+        records.update_record(bundle.admin, record_id=existing.id, expected_version=current.version + 1,
+                              values={"title": "Drain Doctors"})
     vendor_user = ctx_for(add_person(bundle, "vendor", vendor_id=existing.id))
     cards = boards.board(vendor_user, kind="vendor", workflow_key="vendor_onboarding").cards
     assert [c.reference for c in cards] == ["VEN-2"]
