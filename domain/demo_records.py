@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+from sqlalchemy import text
+
 from domain.context import Ctx
 from domain.errors import DomainError
 from domain.iam import auth, users
@@ -88,7 +90,22 @@ def load(tenant_id: UUID, admin: Ctx, password: str, *, seed: int = 42) -> int:
                                "request", type_key, values, steps=rng.choice((0, 1, 2, 2, 3, 3, 4, 4, 5, 6)))
     for person in [*people, vendor_person, admin_person]:
         auth.logout(person.token)
+    _spread_over_weeks(tenant_id, seed)
     return created
+
+
+def _spread_over_weeks(tenant_id: UUID, seed: int) -> None:
+    """Work that was all created a minute ago looks fake: spread the demo's records over the
+    last weeks (created up to 30 days ago, in their current column up to 12 days)."""
+    with db.tenant_session(tenant_id) as session:
+        session.execute(text("select setseed(:s)"), {"s": (seed % 1000) / 1000})
+        session.execute(text(
+            "update records set created_at = created_at - (random() * 30)::int * interval '1 day' "
+            "- (random() * 600)::int * interval '1 minute' where tenant_id = :t"), {"t": tenant_id})
+        session.execute(text(
+            "update workflow_instances i set state_entered_at = greatest(r.created_at, i.state_entered_at "
+            "- (random() * 12)::int * interval '1 day') from records r where i.tenant_id = :t "
+            "and r.tenant_id = i.tenant_id and r.kind = i.subject_type and r.id = i.subject_id"), {"t": tenant_id})
 
 
 class _Person:
