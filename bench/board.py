@@ -49,7 +49,6 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
@@ -60,9 +59,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from storage import db, migrate  # noqa: E402
-from storage.postgres import DatabaseUrls, open_database, stop_embedded  # noqa: E402
-from storage.settings import Settings  # noqa: E402
+from scratch import scratch_database  # noqa: E402  (bench/, beside this script)
+
+from storage import db  # noqa: E402
+from storage.postgres import DatabaseUrls  # noqa: E402
 
 PASSWORD = "bench-password-2026"
 WORKFLOW = "maintenance_request"
@@ -144,21 +144,13 @@ def main() -> None:
     if args.cards < 2 * args.drops + 20:
         raise SystemExit("--cards must be at least 2 x --drops + 20 (drop cards, reference cards and a spread)")
     load = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings.from_env({"BATON_DATA_DIR": tmp, "BATON_DEV": "1"})
-        urls = open_database(settings)
-        try:
-            results = _bench(args, urls, Path(tmp))
-        finally:
-            db.dispose()
-            stop_embedded(settings)  # before the directory goes
+    with scratch_database() as (urls, tmp):
+        results = _bench(args, urls, tmp)
     _summary(args, results)
     print(f"load average (1 min) {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; {os.cpu_count()} cores")
 
 
 def _bench(args: argparse.Namespace, urls: DatabaseUrls, tmp: Path) -> dict[str, Any]:
-    migrate.upgrade(urls)
-    db.configure(urls.app)
     started = time.perf_counter()
     world = _seed(args)
     _vacuum(urls.owner)

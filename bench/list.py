@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -26,11 +25,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scratch import scratch_database  # noqa: E402  (bench/, beside this script)
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from storage import db, migrate  # noqa: E402
-from storage.postgres import open_database, stop_embedded  # noqa: E402
-from storage.settings import Settings  # noqa: E402
+from storage import db  # noqa: E402
 
 PASSWORD = "bench-password-2026"
 TARGET_MS = 50.0
@@ -44,16 +42,8 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=200)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings.from_env({"BATON_DATA_DIR": tmp, "BATON_DEV": "1"})
-        urls = open_database(settings)
-        try:
-            migrate.upgrade(urls)
-            db.configure(urls.app)
-            _run(args, urls)
-        finally:
-            db.dispose()
-            stop_embedded(settings)
+    with scratch_database() as (urls, _tmp):
+        _run(args, urls)
 
 
 def _run(args: argparse.Namespace, urls: Any) -> None:

@@ -12,18 +12,14 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from scratch import scratch_database
 from sqlalchemy import create_engine, text
-
-from storage import db, migrate
-from storage.postgres import open_database, stop_embedded
-from storage.settings import Settings
 
 READ = """select u.email, m.status from memberships m join users u on u.id = m.user_id
           where m.tenant_id = cast(:t as uuid) order by u.email limit 50"""
@@ -36,27 +32,19 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=2000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings.from_env({"BATON_DATA_DIR": tmp, "BATON_DEV": "1"})
-        urls = open_database(settings)
-        try:
-            migrate.upgrade(urls)
-            db.configure(urls.app)
-            tenant_ids = _seed(urls.owner, args.tenants, args.members)
-            app = create_engine(urls.app)
-            owner = create_engine(urls.owner)
-            for label, sql in (("read 50 members", READ), ("insert vendor", WRITE)):
-                _measure(owner, app, tenant_ids, sql, args.rounds // 4)  # warm-up
-                ref = _measure(owner, None, tenant_ids, sql, args.rounds)
-                rls = _measure(app, "rls", tenant_ids, sql, args.rounds)
-                print(f"{label:<16} reference p50 {_ms(ref, 50)} p95 {_ms(ref, 95)} | "
-                      f"app role + RLS p50 {_ms(rls, 50)} p95 {_ms(rls, 95)} | ratio p50 "
-                      f"{statistics.median(rls) / statistics.median(ref):.2f}")
-            app.dispose()
-            owner.dispose()
-        finally:
-            db.dispose()
-            stop_embedded(settings)  # before the directory goes
+    with scratch_database() as (urls, _tmp):
+        tenant_ids = _seed(urls.owner, args.tenants, args.members)
+        app = create_engine(urls.app)
+        owner = create_engine(urls.owner)
+        for label, sql in (("read 50 members", READ), ("insert vendor", WRITE)):
+            _measure(owner, app, tenant_ids, sql, args.rounds // 4)  # warm-up
+            ref = _measure(owner, None, tenant_ids, sql, args.rounds)
+            rls = _measure(app, "rls", tenant_ids, sql, args.rounds)
+            print(f"{label:<16} reference p50 {_ms(ref, 50)} p95 {_ms(ref, 95)} | "
+                  f"app role + RLS p50 {_ms(rls, 50)} p95 {_ms(rls, 95)} | ratio p50 "
+                  f"{statistics.median(rls) / statistics.median(ref):.2f}")
+        app.dispose()
+        owner.dispose()
 
 
 def _seed(owner_url: str, tenants: int, members: int) -> list[str]:

@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -40,12 +39,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import transition_methods  # noqa: E402  (bench/, beside this script)
+from scratch import scratch_database  # noqa: E402  (bench/, beside this script)
 from sqlalchemy import create_engine, event, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from storage import db, migrate  # noqa: E402
-from storage.postgres import DatabaseUrls, open_database, stop_embedded  # noqa: E402
-from storage.settings import Settings  # noqa: E402
+from storage import db  # noqa: E402
+from storage.postgres import DatabaseUrls  # noqa: E402
 
 BPMN = Path(__file__).resolve().parent / "approval.bpmn"
 PASSWORD = "bench-password-2026"
@@ -83,14 +82,8 @@ def main() -> None:
         import SpiffWorkflow  # noqa: F401
     except ImportError:
         raise SystemExit("SpiffWorkflow is missing: .venv/bin/pip install SpiffWorkflow==3.2.0") from None
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings.from_env({"BATON_DATA_DIR": tmp, "BATON_DEV": "1"})
-        urls = open_database(settings)
-        try:
-            totals, statements = _bench(args, urls)
-        finally:
-            db.dispose()
-            stop_embedded(settings)  # before the directory goes (else it lingers until it notices)
+    with scratch_database() as (urls, _tmp):
+        totals, statements = _bench(args, urls)
     rate = {m: totals[m][0] / totals[m][1] for m in METHODS}
     per_transition, pings = statements[0] / statements[2], statements[1] / statements[2]
     print()
@@ -107,8 +100,6 @@ def main() -> None:
 
 
 def _bench(args: argparse.Namespace, urls: DatabaseUrls) -> tuple[dict[str, list[float]], list[int]]:
-    migrate.upgrade(urls)
-    db.configure(urls.app)
     started = time.perf_counter()
     people = _seed()
     _check_branch(people)
