@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from nicegui import ui
 
@@ -75,3 +75,10 @@ def labelled(element: T, text: str) -> T:
     element.props["aria-label"] = text
     element.update()
     return element
+
+
+def dialog_buttons(dialog: ui.dialog, label: str, on_confirm: Callable[[], Any]) -> ui.button:
+    """A dialog's closing row: Cancel (closes, changes nothing) and the confirming button."""
+    with ui.row().classes("justify-end w-full"):
+        ui.button(_("Cancel"), on_click=dialog.close).props("flat")
+        return ui.button(label, on_click=on_confirm).props("unelevated")

@@ -13,7 +13,7 @@ from domain.workflows import definitions
 from engine.model import label_text
 from ui.i18n import _, current_locale
 from ui.session import Viewer
-from ui.widgets import clear_errors, labelled, show_error
+from ui.widgets import clear_errors, dialog_buttons, labelled, show_error
 
 
 def kind_names() -> dict[str, str]:
@@ -73,9 +73,7 @@ async def build_types(viewer: Viewer) -> None:
                 dialog.close()
                 await reload()
 
-            with ui.row().classes("justify-end w-full"):
-                ui.button(_("Cancel"), on_click=dialog.close).props("flat")
-                ui.button(_("Save"), on_click=save).props("unelevated")
+            dialog_buttons(dialog, _("Save"), save)
         dialog.open()
 
     table.on("rowClick", lambda e: edit(next((r for r in rows if f"{r.kind}:{r.key}" == e.args[1]["id"]), None)))
@@ -116,9 +114,7 @@ async def build_buildings(viewer: Viewer) -> None:
                 dialog.close()
                 await reload()
 
-            with ui.row().classes("justify-end w-full"):
-                ui.button(_("Cancel"), on_click=dialog.close).props("flat")
-                ui.button(_("Save"), on_click=save).props("unelevated")
+            dialog_buttons(dialog, _("Save"), save)
         dialog.open()
 
     table.on("rowClick", lambda e: edit(e.args[1]))

@@ -24,7 +24,7 @@ from ui.pages.records import PAGES, VENDOR_PAGE, KindPage, _needs_inputs_only
 from ui.pages.transition import open_transition_dialog
 from ui.session import Viewer
 from ui.shell import console_item_page
-from ui.widgets import empty_state, labelled, show_error
+from ui.widgets import dialog_buttons, empty_state, labelled, show_error
 
 SECTIONS = {"REQ": "/requests", "PRJ": "/projects", "AST": "/assets", "VEN": "/vendors"}  # reference prefix -> pages
 CATEGORY_COLOURS = {"todo": "grey-7", "in_progress": "primary", "waiting": "orange-8", "done": "positive",
@@ -197,9 +197,7 @@ class DetailPage:
                 dialog.close()
                 await self.render()
 
-            with ui.row().classes("justify-end w-full"):
-                ui.button(_("Cancel"), on_click=dialog.close).props("flat")
-                ui.button(_("Save"), on_click=save).props("unelevated")
+            dialog_buttons(dialog, _("Save"), save)
         dialog.open()
 
     async def edit(self) -> None:
@@ -226,9 +224,7 @@ class DetailPage:
                 dialog.close()
                 await self.render()
 
-            with ui.row().classes("justify-end w-full"):
-                ui.button(_("Cancel"), on_click=dialog.close).props("flat")
-                ui.button(_("Save"), on_click=save).props("unelevated")
+            dialog_buttons(dialog, _("Save"), save)
         dialog.open()
 
     async def act(self, option: ActionOption) -> None:
@@ -321,8 +317,6 @@ async def new_record_dialog(viewer: Viewer, kind: str, types: list[records.TypeV
             ui.notify(_("{ref} created.", ref=view.reference), type="positive")
             on_created(view.reference)
 
-        with ui.row().classes("justify-end w-full"):
-            ui.button(_("Cancel"), on_click=dialog.close).props("flat")
-            ui.button(_("Create"), on_click=create_it).props("unelevated")
+        dialog_buttons(dialog, _("Create"), create_it)
     dialog.open()
 

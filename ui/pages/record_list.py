@@ -17,7 +17,7 @@ from domain.records.listing import FieldFilter, ListQuery
 from engine.model import label_text
 from ui.i18n import _, current_locale, error_text, fmt_datetime
 from ui.session import Viewer
-from ui.widgets import empty_state, labelled, show_error
+from ui.widgets import dialog_buttons, empty_state, labelled, show_error
 
 PAGE_SIZE = 50
 OPERATORS = {"eq": "=", "ne": "≠", "contains": "∋", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
@@ -278,9 +278,7 @@ class ListPage:
                 await self.refresh_views()
                 ui.notify(_("View saved."), type="positive")
 
-            with ui.row().classes("justify-end w-full"):
-                ui.button(_("Cancel"), on_click=dialog.close).props("flat")
-                ui.button(_("Save"), on_click=save).props("unelevated")
+            dialog_buttons(dialog, _("Save"), save)
         dialog.open()
 
 

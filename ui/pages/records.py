@@ -23,7 +23,7 @@ from ui.i18n import _, current_locale, error_text, reason_text
 from ui.pages.transition import open_transition_dialog
 from ui.session import Viewer
 from ui.shell import console_page
-from ui.widgets import empty_state, labelled, show_error
+from ui.widgets import dialog_buttons, empty_state, labelled, show_error
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,9 +346,7 @@ class BoardPage:
                 dialog.close()
                 await self.load()
 
-            with ui.row().classes("justify-end w-full"):
-                ui.button(_("Cancel"), on_click=dialog.close).props("flat")
-                ui.button(_("Save"), on_click=save).props("unelevated")
+            dialog_buttons(dialog, _("Save"), save)
         dialog.open()
 
     # --- new record ---------------------------------------------------------------------

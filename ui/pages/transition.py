@@ -16,7 +16,7 @@ from engine.runtime import ActionOption
 from ui.forms import FieldForm
 from ui.i18n import _, current_locale
 from ui.session import Viewer
-from ui.widgets import mark_error
+from ui.widgets import dialog_buttons, mark_error
 
 Mover = Callable[[dict[str, Any], "str | None"], Awaitable[bool]]
 
@@ -48,9 +48,7 @@ def open_transition_dialog(viewer: Viewer, *, reference: str, record_id: UUID, o
             done["ok"] = await move(inputs, comment.value or None)
             dialog.close()
 
-        with ui.row().classes("justify-end w-full"):
-            ui.button(_("Cancel"), on_click=dialog.close).props("flat")
-            ui.button(label, on_click=confirm).props("unelevated")
+        dialog_buttons(dialog, label, confirm)
     if on_dismiss is not None:
         dialog.on("hide", lambda: None if done["ok"] else on_dismiss())
     dialog.open()
