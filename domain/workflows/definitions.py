@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from domain.audit.service import record
 from domain.context import Ctx
 from domain.errors import N_, Conflict, DomainError, NotFound, ValidationFailed
+from domain.iam.access import roles_by_key
 from domain.workflows.models import WorkflowDefinition, WorkflowVersion
 from engine.export import canonical, to_json, to_yaml
 from engine.load import parse_source
@@ -101,7 +102,7 @@ def publish(ctx: Ctx, *, version_id: UUID) -> VersionView:
     """Freeze a draft as a published version; refused (DefinitionRejected) while it has errors."""
     ctx.require(DESIGN)
     with db.tenant_session(ctx.tenant_id) as session:
-        version, definition = _version(session, ctx, version_id, lock=True)
+        version, definition = load_version(session, ctx, version_id, lock=True)
         if version.status != "draft":
             raise Conflict(N_("Version {number} is already {status}; only a draft can be published."),
                            number=version.number, status=version.status)
@@ -118,7 +119,7 @@ def archive(ctx: Ctx, *, version_id: UUID) -> VersionView:
     """Retire a version: no new instance starts on it (running ones keep it until migrated)."""
     ctx.require(DESIGN)
     with db.tenant_session(ctx.tenant_id) as session:
-        version, definition = _version(session, ctx, version_id, lock=True)
+        version, definition = load_version(session, ctx, version_id, lock=True)
         if version.status == "archived":
             return _view(version, definition.key)
         before = version.status
@@ -144,7 +145,7 @@ def list_versions(ctx: Ctx, *, key: str) -> list[VersionView]:
 def get_version(ctx: Ctx, *, version_id: UUID) -> VersionView:
     ctx.require(DESIGN)
     with db.tenant_session(ctx.tenant_id) as session:
-        version, definition = _version(session, ctx, version_id)
+        version, definition = load_version(session, ctx, version_id)
         return _view(version, definition.key)
 
 
@@ -160,6 +161,13 @@ def export(ctx: Ctx, *, version_id: UUID, fmt: str = "yaml") -> tuple[str, str]:
 def import_definition(ctx: Ctx, *, source: str | bytes) -> VersionView:
     """Save an uploaded YAML or JSON file as a draft, checked exactly like a save."""
     return save_draft(ctx, document=source)
+
+
+def role_names(ctx: Ctx) -> dict[str, str]:
+    """The tenant's roles (key → name), for choosing who may take a transition."""
+    ctx.require(DESIGN)
+    with db.tenant_session(ctx.tenant_id) as session:
+        return {role.key: role.name for role in roles_by_key(session, ctx.tenant_id).values()}
 
 
 def _structured(document: Any) -> dict[str, Any]:
@@ -178,7 +186,7 @@ def _checksum(doc: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _version(session: Any, ctx: Ctx, version_id: UUID, *, lock: bool = False
+def load_version(session: Any, ctx: Ctx, version_id: UUID, *, lock: bool = False
              ) -> tuple[WorkflowVersion, WorkflowDefinition]:
     stmt = (select(WorkflowVersion, WorkflowDefinition)
             .join(WorkflowDefinition, (WorkflowDefinition.tenant_id == WorkflowVersion.tenant_id)

@@ -42,6 +42,7 @@ _SEEN_KEY = db.driver_sql(select(_KEYS.c.request_hash, _KEYS.c.response).where(
 _INSTANCE_UPDATE = update(_INSTANCES).where(_INSTANCES.c.tenant_id == bindparam("t"),
                                             _INSTANCES.c.id == bindparam("i"))
 MAX_AUTOMATIC_STEPS = 10
+MIGRATION = "@migration"  # history's transition id for a move to a newer version (never a real id)
 SUBJECT_PERMISSION = {"request": "request:transition", "project": "project:transition",
                       "contract": "project:transition", "scope_change": "project:transition",
                       "task": "project:transition", "milestone": "project:transition",
@@ -164,6 +165,26 @@ def _apply(session: db.Pipelined, ctx: Ctx, instance: Any, outcome: Outcome, now
            after={"state": instance.state, "version": instance.version, "transition": outcome.transition_id,
                   "inputs": inputs, "comment": outcome.comment})
     return follow_ups
+
+
+def move_to_version(session: Any, ctx: Ctx, instance: WorkflowInstance, *, version_id: UUID,
+                    numbers: tuple[int, int], state: str, now: datetime) -> None:
+    """Re-pin a locked instance to a newer version of its workflow, in `state` (a migration).
+
+    Called by `domain.workflows.migration` inside its transaction (with `baton.perform`
+    set); writes the instance, a history row (transition `@migration`) and an audit event."""
+    before = {"state": instance.state, "version": instance.version, "workflow_version": numbers[0]}
+    from_state = instance.state
+    if state != instance.state:
+        instance.state, instance.state_entered_at = state, now
+    instance.version_id, instance.version = version_id, instance.version + 1
+    instance.updated_at, instance.updated_by = now, ctx.actor_label
+    session.add(TransitionRecord(tenant_id=ctx.tenant_id, instance_id=instance.id, transition_id=MIGRATION,
+                                 from_state=from_state, to_state=state, actor_id=ctx.user_id,
+                                 actor_label=ctx.actor_label, inputs={"version": numbers[1]}, at=now))
+    record(session, ctx, action="workflow.migrate", entity_type=instance.subject_type,
+           entity_id=instance.subject_id, before=before,
+           after={"state": state, "version": instance.version, "workflow_version": numbers[1]})
 
 
 def _hash(*parts: Any) -> str:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
+from typing import Any
 
 from domain.context import Ctx
 from domain.errors import N_, NotFound
 from domain.iam import roles as roles_uc
 from domain.workflows import definitions
-from engine.load import compile_definition
+from engine.load import compile_definition, parse_source
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 SUBJECT_PERMISSIONS = {
@@ -50,3 +52,25 @@ def publish_template(ctx: Ctx, *, key: str) -> definitions.VersionView:
     ensure_roles(ctx, source=source)
     draft = definitions.save_draft(ctx, document=source)
     return definitions.publish(ctx, version_id=draft.id)
+
+
+def starting_document(ctx: Ctx, *, template: str | None = None, clone: str | None = None) -> dict[str, Any]:
+    """A document to start a new workflow from: a built-in template or a copy of the tenant's
+    workflow `clone` (its draft, else its newest version), under a key no workflow has yet.
+
+    Raises NotFound for an unknown template or workflow."""
+    ctx.require(definitions.DESIGN)
+    if clone:
+        versions = definitions.list_versions(ctx, key=clone)
+        if not versions:
+            raise NotFound(N_("There is no workflow {key}."), key=clone)
+        current = next((v for v in versions if v.status == "draft"), versions[0])
+        document = copy.deepcopy(current.document)
+    else:
+        document, _problems = parse_source(template_source(template or ""))
+    taken = {d.key for d in definitions.list_definitions(ctx)}
+    key, number = str(document["key"]), 1
+    while key in taken:
+        number += 1
+        key = f"{str(document['key'])[:58]}_{number}"
+    return {**document, "key": key}

@@ -1,0 +1,497 @@
+"""The workflow document a designer edits: graph edits with undo and redo.
+
+Pure Python over the `baton/workflow@1` document (a plain dict), no NiceGUI and no
+database, so every edit is tested without a browser. The canvas reports what a person
+did (add a state, connect two states, move, delete, paste); this class applies it to
+the document, records one undo step per edit and gives the canvas its nodes and edges
+back. Positions live in the document's `layout.nodes`, so a layout survives save and
+reload.
+
+A transition whose `from` is a list is drawn as one edge per source state (edge id
+`transition@source`); `from: "*"` is drawn from the "any state" node (`*`).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from domain.errors import N_
+from engine.problems import Problem
+
+ANY = "*"
+HISTORY = 200  # undo steps kept
+ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+GRID_X, GRID_Y = 240, 130  # fallback layout for states the document has no position for
+PASTE_OFFSET = 40
+STATE_LISTS = ("start_on", "pause_in", "stop_on")  # spanning SLA keys naming states
+
+
+class DesignError(ValueError):
+    """An edit that cannot be applied; `msgid` and `params` say why, for the person."""
+
+    def __init__(self, msgid: str, **params: Any) -> None:
+        self.msgid, self.params = msgid, params
+        super().__init__(msgid.format(**params))
+
+
+class DesignDocument:
+    """A workflow document under edit, with its undo and redo history."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.doc: dict[str, Any] = copy.deepcopy(dict(document))
+        self.doc.setdefault("states", [])
+        self.doc.setdefault("transitions", [])
+        self._undo: list[str] = []
+        self._redo: list[str] = []
+        self._depth = 0
+        self._current = self._saved = self._snapshot()  # the document as of the last edit, as JSON
+
+    # --- history --------------------------------------------------------------------
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    @property
+    def dirty(self) -> bool:
+        """True while the document differs from what was last loaded or saved (edits go through `edit`)."""
+        return self._current != self._saved
+
+    def mark_saved(self, document: Mapping[str, Any] | None = None) -> None:
+        """The document was saved (as `document`, when the store normalised it)."""
+        if document is not None:
+            self.doc = copy.deepcopy(dict(document))
+        self._current = self._saved = self._snapshot()
+
+    def undo(self) -> bool:
+        if not self._undo:
+            return False
+        self._redo.append(self._snapshot())
+        self._current = self._undo.pop()
+        self.doc = json.loads(self._current)
+        return True
+
+    def redo(self) -> bool:
+        if not self._redo:
+            return False
+        self._undo.append(self._snapshot())
+        self._current = self._redo.pop()
+        self.doc = json.loads(self._current)
+        return True
+
+    @contextmanager
+    def edit(self) -> Iterator[dict[str, Any]]:
+        """One undoable step: changes made inside are undone together; no change, no step.
+
+        An exception inside leaves the document as it was. Nested edits join the outer step."""
+        if self._depth:
+            yield self.doc
+            return
+        before = self._snapshot()
+        self._depth += 1
+        try:
+            yield self.doc
+        except BaseException:
+            self.doc, self._current = json.loads(before), before
+            raise
+        finally:
+            self._depth -= 1
+        self._current = self._snapshot()
+        if self._current != before:
+            self._undo.append(before)
+            del self._undo[:-HISTORY]
+            self._redo.clear()
+
+    def replace(self, document: Mapping[str, Any]) -> None:
+        """Swap in a whole document (an import, a template) as one undoable step."""
+        with self.edit() as doc:
+            doc.clear()
+            doc.update(copy.deepcopy(dict(document)))
+            doc.setdefault("states", [])
+            doc.setdefault("transitions", [])
+
+    # --- lookups --------------------------------------------------------------------
+
+    @property
+    def states(self) -> list[dict[str, Any]]:
+        return [s for s in self.doc["states"] if isinstance(s, dict)]
+
+    @property
+    def transitions(self) -> list[dict[str, Any]]:
+        return [t for t in self.doc["transitions"] if isinstance(t, dict)]
+
+    def state(self, state_id: str) -> dict[str, Any] | None:
+        return next((s for s in self.states if s.get("id") == state_id), None)
+
+    def transition(self, transition_id: str) -> dict[str, Any] | None:
+        return next((t for t in self.transitions if t.get("id") == transition_id), None)
+
+    @staticmethod
+    def transition_of(edge_id: str) -> str:
+        """The transition an edge draws (`approve@submitted` → `approve`)."""
+        return edge_id.split("@", 1)[0]
+
+    # --- graph edits ----------------------------------------------------------------
+
+    def add_state(self, *, category: str, x: float, y: float, name: str) -> str:
+        """A new state at (x, y) named `name` (numbered when taken); the first state of a workflow
+        becomes its initial state."""
+        with self.edit() as doc:
+            state_id = self._free_id("new_state", {s.get("id") for s in self.states})
+            names = {s.get("name") for s in self.states if isinstance(s.get("name"), str)}
+            number = 1
+            while (f"{name} {number}" if number > 1 else name) in names:
+                number += 1
+            doc["states"].append({"id": state_id, "name": f"{name} {number}" if number > 1 else name,
+                                  "category": category})
+            self._position(state_id, x, y)
+            if not doc.get("initial_state") or self.state(doc["initial_state"]) is None:
+                doc["initial_state"] = state_id
+        return state_id
+
+    def connect(self, *, source: str, target: str) -> str:
+        """A new transition from `source` (a state or `*`) to `target`; its id says where it goes.
+
+        Raises DesignError when either end is not a state of the document."""
+        if target == ANY or self.state(target) is None:
+            raise DesignError(N_("A transition must end in a state."))
+        if source != ANY and self.state(source) is None:
+            raise DesignError(N_("A transition must start from a state or from \"any state\"."))
+        with self.edit() as doc:
+            base = f"to_{target}" if source == ANY else f"{source}_to_{target}"
+            transition_id = self._free_id(base[:63], {t.get("id") for t in self.transitions})
+            doc["transitions"].append({"id": transition_id, "from": source, "to": target, "roles": []})
+        return transition_id
+
+    def move(self, moves: Iterable[Mapping[str, Any]]) -> None:
+        """New positions (`{"id", "x", "y"}`) for states or the `*` node, as one step."""
+        with self.edit():
+            for item in moves:
+                node_id = str(item.get("id", ""))
+                if node_id == ANY or self.state(node_id) is not None:
+                    self._position(node_id, float(item["x"]), float(item["y"]))
+
+    def delete(self, *, nodes: Iterable[str] = (), edges: Iterable[str] = ()) -> None:
+        """Remove states (with their transitions and every mention of them) and edges, as one step."""
+        gone_states = {n for n in nodes if self.state(n) is not None}
+        with self.edit() as doc:
+            for edge_id in edges:
+                self._drop_edge(edge_id)
+            if ANY in set(nodes):
+                doc["transitions"] = [t for t in self.transitions if t.get("from") != ANY]
+            if gone_states:
+                self._drop_states(gone_states)
+
+    def copy(self, *, nodes: Iterable[str]) -> dict[str, Any]:
+        """A clipboard of the given states and the transitions between them."""
+        ids = {n for n in nodes if self.state(n) is not None}
+        positions = self.positions()
+        return {"states": [copy.deepcopy(s) for s in self.states if s["id"] in ids],
+                "transitions": [copy.deepcopy(t) for t in self.transitions
+                                if t.get("to") in ids and set(_sources(t)) <= ids],
+                "layout": {i: positions[i] for i in ids}}
+
+    def paste(self, clipboard: Mapping[str, Any], *, x: float | None = None, y: float | None = None) -> list[str]:
+        """Add a copy of a clipboard with fresh ids; placed at (x, y), or offset from the originals."""
+        states = clipboard.get("states") or []
+        if not states:
+            return []
+        layout = clipboard.get("layout") or {}
+        xs = [layout.get(s["id"], {}).get("x", 0.0) for s in states]
+        ys = [layout.get(s["id"], {}).get("y", 0.0) for s in states]
+        dx = (x - min(xs)) if x is not None else PASTE_OFFSET
+        dy = (y - min(ys)) if y is not None else PASTE_OFFSET
+        with self.edit() as doc:
+            renamed: dict[str, str] = {}
+            taken = {s.get("id") for s in self.states}
+            for state in states:
+                new = copy.deepcopy(state)
+                new["id"] = renamed[state["id"]] = self._free_id(state["id"], taken)
+                taken.add(new["id"])
+                doc["states"].append(new)
+                old = layout.get(state["id"], {"x": 0.0, "y": 0.0})
+                self._position(new["id"], old["x"] + dx, old["y"] + dy)
+            taken = {t.get("id") for t in self.transitions}
+            for transition in clipboard.get("transitions") or []:
+                new = copy.deepcopy(transition)
+                new["to"] = renamed[transition["to"]]
+                sources = [renamed[s] for s in _sources(transition)]
+                drawn = len(sources) == 1 and transition["id"] == f"{transition['from']}_to_{transition['to']}"
+                base = f"{sources[0]}_to_{new['to']}"[:63] if drawn else transition["id"]
+                new["id"] = self._free_id(base, taken)
+                taken.add(new["id"])
+                new["from"] = sources[0] if isinstance(transition["from"], str) else sources
+                doc["transitions"].append(new)
+        return list(renamed.values())
+
+    # --- property edits -------------------------------------------------------------
+
+    def rename_state(self, old: str, new: str) -> None:
+        """Change a state's id everywhere the document names it."""
+        if old == new:
+            return
+        self._check_new_id(new, {s.get("id") for s in self.states}, N_("Another state already has the id {id}."))
+        with self.edit() as doc:
+            for state in self.states:
+                if state["id"] == old:
+                    state["id"] = new
+            if doc.get("initial_state") == old:
+                doc["initial_state"] = new
+            for transition in self.transitions:
+                transition["to"] = new if transition.get("to") == old else transition.get("to")
+                source = transition.get("from")
+                if source == old:
+                    transition["from"] = new
+                elif isinstance(source, list):
+                    transition["from"] = [new if s == old else s for s in source]
+            for field in doc.get("fields") or []:
+                if isinstance(field, dict) and isinstance(field.get("required_in"), list):
+                    field["required_in"] = [new if s == old else s for s in field["required_in"]]
+            for sla in doc.get("slas") or []:
+                for key in STATE_LISTS:
+                    if isinstance(sla, dict) and isinstance(sla.get(key), list):
+                        sla[key] = [new if s == old else s for s in sla[key]]
+            nodes = doc.get("layout", {}).get("nodes", {})
+            if old in nodes:
+                nodes[new] = nodes.pop(old)
+
+    def rename_transition(self, old: str, new: str) -> None:
+        """Change a transition's id, and every `fire` action that names it."""
+        if old == new:
+            return
+        self._check_new_id(new, {t.get("id") for t in self.transitions},
+                           N_("Another transition already has the id {id}."))
+        with self.edit() as doc:
+            for transition in self.transitions:
+                if transition["id"] == old:
+                    transition["id"] = new
+            for action in _walk_actions(doc):
+                if action.get("fire") == old:
+                    action["fire"] = new
+                elif isinstance(action.get("fire"), dict) and action["fire"].get("transition") == old:
+                    action["fire"]["transition"] = new
+
+    def update(self, target: dict[str, Any] | None, changes: Mapping[str, Any]) -> None:
+        """Set keys of a state, transition or the workflow itself; a value of None removes the key."""
+        if target is None:
+            return
+        with self.edit():
+            for key, value in changes.items():
+                if value is None or value == [] or value == {}:
+                    target.pop(key, None)
+                else:
+                    target[key] = copy.deepcopy(value)
+
+    def set_initial(self, state_id: str) -> None:
+        if self.state(state_id) is not None:
+            with self.edit() as doc:
+                doc["initial_state"] = state_id
+
+    # --- what the canvas shows ------------------------------------------------------
+
+    def positions(self) -> dict[str, dict[str, float]]:
+        """Every state's position (and the `*` node's when used); missing ones get a layered default."""
+        stored = self.doc.get("layout", {}).get("nodes", {})
+        ranks = self._ranks()
+        rows: dict[int, int] = {}
+        result: dict[str, dict[str, float]] = {}
+        for state in self.states:
+            sid = state.get("id")
+            if not isinstance(sid, str):
+                continue
+            if sid in stored:
+                result[sid] = {"x": float(stored[sid]["x"]), "y": float(stored[sid]["y"])}
+                continue
+            rank = ranks.get(sid, max(ranks.values(), default=0) + 1)
+            row = rows[rank] = rows.get(rank, -1) + 1
+            result[sid] = {"x": float(rank * GRID_X), "y": float(row * GRID_Y)}
+        if any(t.get("from") == ANY for t in self.transitions):
+            default = {"x": -GRID_X, "y": float(GRID_Y * (len(rows) + 1))}
+            result[ANY] = {"x": float(stored[ANY]["x"]), "y": float(stored[ANY]["y"])} if ANY in stored else default
+        return result
+
+    def graph(self, problems: Sequence[Problem], *, label: Callable[[Any, str], str],
+              any_state: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Nodes and edges for the canvas, with each element's error and warning counts.
+
+        `label(value, fallback)` turns a label map into text for the viewer."""
+        counts = _counts(problems)
+        positions = self.positions()
+        initial, sla_states = self.doc.get("initial_state"), self._sla_states()
+        nodes = []
+        for state in self.states:
+            sid = state.get("id")
+            if not isinstance(sid, str) or sid not in positions:
+                continue
+            errors, warnings = counts.get(f"state:{sid}", (0, 0))
+            nodes.append({"id": sid, "label": label(state.get("name"), sid),
+                          "category": state.get("category", "todo"), "initial": sid == initial,
+                          "terminal": bool(state.get("terminal")), "sla": sid in sla_states,
+                          "errors": errors, "warnings": warnings, "mark": None, **positions[sid]})
+        if ANY in positions:
+            nodes.append({"id": ANY, "label": any_state, "category": "todo", "initial": False, "terminal": False,
+                          "sla": False, "errors": 0, "warnings": 0, "mark": None, **positions[ANY]})
+        edges = []
+        for transition in self.transitions:
+            tid = transition.get("id")
+            if not isinstance(tid, str):
+                continue
+            errors, warnings = counts.get(f"transition:{tid}", (0, 0))
+            sources = _sources(transition)
+            for source in sources:
+                if source not in positions or transition.get("to") not in positions:
+                    continue
+                edges.append({"id": tid if len(sources) == 1 else f"{tid}@{source}", "source": source,
+                              "target": transition["to"], "label": label(transition.get("label"), tid),
+                              "errors": errors, "warnings": warnings, "mark": None})
+        return nodes, edges
+
+    # --- helpers --------------------------------------------------------------------
+
+    def _position(self, node_id: str, x: float, y: float) -> None:
+        self.doc.setdefault("layout", {}).setdefault("nodes", {})[node_id] = {"x": round(x), "y": round(y)}
+
+    def _drop_edge(self, edge_id: str) -> None:
+        transition = self.transition(self.transition_of(edge_id))
+        if transition is None:
+            return
+        source = edge_id.split("@", 1)[1] if "@" in edge_id else None
+        if source is not None and isinstance(transition.get("from"), list):
+            remaining = [s for s in transition["from"] if s != source]
+            if remaining:
+                transition["from"] = remaining if len(remaining) > 1 else remaining[0]
+                return
+        self.doc["transitions"] = [t for t in self.transitions if t is not transition]
+
+    def _drop_states(self, gone: set[str]) -> None:
+        doc = self.doc
+        doc["states"] = [s for s in self.states if s.get("id") not in gone]
+        kept = []
+        for transition in self.transitions:
+            if transition.get("to") in gone:
+                continue
+            source = transition.get("from")
+            if isinstance(source, list):
+                remaining = [s for s in source if s not in gone]
+                if not remaining:
+                    continue
+                transition["from"] = remaining if len(remaining) > 1 else remaining[0]
+            elif source in gone:
+                continue
+            kept.append(transition)
+        doc["transitions"] = kept
+        for field in doc.get("fields") or []:
+            if isinstance(field, dict) and isinstance(field.get("required_in"), list):
+                field["required_in"] = [s for s in field["required_in"] if s not in gone]
+                if not field["required_in"]:
+                    del field["required_in"]
+        for sla in doc.get("slas") or []:
+            for key in STATE_LISTS:
+                if isinstance(sla, dict) and isinstance(sla.get(key), list):
+                    sla[key] = [s for s in sla[key] if s not in gone]
+        nodes = doc.get("layout", {}).get("nodes", {})
+        for state_id in gone:
+            nodes.pop(state_id, None)
+        if doc.get("initial_state") in gone:
+            first = next((s["id"] for s in self.states), None)
+            if first is None:
+                doc.pop("initial_state", None)
+            else:
+                doc["initial_state"] = first
+
+    def _ranks(self) -> dict[str, int]:
+        """Breadth-first distance from the initial state (unreached states get none)."""
+        successors: dict[str, list[str]] = {}
+        for transition in self.transitions:
+            for source in _sources(transition):
+                successors.setdefault(source, []).append(transition.get("to", ""))
+        start = self.doc.get("initial_state")
+        ranks: dict[str, int] = {start: 0} if isinstance(start, str) else {}
+        frontier = list(ranks)
+        while frontier:
+            following = []
+            for node in frontier:
+                for target in successors.get(node, []):
+                    if target not in ranks:
+                        ranks[target] = ranks[node] + 1
+                        following.append(target)
+            frontier = following
+        return ranks
+
+    def _sla_states(self) -> set[str]:
+        states = {s["id"] for s in self.states if isinstance(s.get("sla"), dict)}
+        for sla in self.doc.get("slas") or []:
+            if isinstance(sla, dict):
+                states.update(s for s in sla.get("start_on") or [] if isinstance(s, str))
+        return states
+
+    def _check_new_id(self, new: str, taken: set[Any], clash: str) -> None:
+        if not ID.match(new):
+            raise DesignError(N_("An id starts with a lowercase letter and has only lowercase letters, digits "
+                                 "and underscores (at most 63)."))
+        if new in taken:
+            raise DesignError(clash, id=new)
+
+    @staticmethod
+    def _free_id(base: str, taken: set[Any]) -> str:
+        if base not in taken:
+            return base
+        stem = re.sub(r"_\d+$", "", base)[:58]
+        number = 2
+        while f"{stem}_{number}" in taken:
+            number += 1
+        return f"{stem}_{number}"
+
+    def snapshot(self) -> dict[str, Any]:
+        """A deep copy of the document (safe to read in another thread while edits go on)."""
+        copied: dict[str, Any] = json.loads(self._snapshot())
+        return copied
+
+    def _snapshot(self) -> str:
+        return json.dumps(self.doc, sort_keys=True, ensure_ascii=False)
+
+
+def _sources(transition: Mapping[str, Any]) -> list[str]:
+    source = transition.get("from")
+    if isinstance(source, list):
+        return [s for s in source if isinstance(s, str)]
+    return [source] if isinstance(source, str) else []
+
+
+def _walk_actions(doc: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every action in the document: states' on_enter and SLA escalations, transitions, spanning SLAs."""
+    lists: list[Any] = []
+    for state in doc.get("states") or []:
+        if isinstance(state, dict):
+            lists.append(state.get("on_enter"))
+            sla = state.get("sla")
+            if isinstance(sla, dict):
+                lists.extend(step.get("actions") for step in sla.get("escalations") or [] if isinstance(step, dict))
+    for transition in doc.get("transitions") or []:
+        if isinstance(transition, dict):
+            lists.append(transition.get("actions"))
+    for sla in doc.get("slas") or []:
+        if isinstance(sla, dict):
+            lists.extend(step.get("actions") for step in sla.get("escalations") or [] if isinstance(step, dict))
+    for actions in lists:
+        for action in actions or []:
+            if isinstance(action, dict):
+                yield action
+
+
+def _counts(problems: Sequence[Problem]) -> dict[str, tuple[int, int]]:
+    counts: dict[str, tuple[int, int]] = {}
+    for problem in problems:
+        if problem.element:
+            errors, warnings = counts.get(problem.element, (0, 0))
+            counts[problem.element] = (errors + (problem.severity == "error"), warnings + (problem.severity != "error"))
+    return counts
