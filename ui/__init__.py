@@ -15,13 +15,14 @@ def register(*, default_locale: str, allowed_origins: list[str], live_updates: b
     """Register every page, the static files and the socket Origin check; with `live_updates`,
     this process listens for committed changes and pushes them to open pages."""
     from ui import live
+    from ui.designer import editor
     from ui.pages import account, admin, audit, dashboard, designer, login, record_detail, records, vendors
 
     i18n.set_default_locale(default_locale)
     _reject_foreign_origins(allowed_origins)
     if "/static" not in {getattr(r, "path", "") for r in app.routes}:
         app.add_static_files("/static", STATIC)
-    for page in (login, dashboard, records, record_detail, vendors, designer, admin, audit, account):
+    for page in (login, dashboard, records, record_detail, vendors, designer, editor, admin, audit, account):
         page.create()
     if live_updates:
         live.register()

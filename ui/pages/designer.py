@@ -1,7 +1,8 @@
 """Designer: the tenant's workflows, their versions, import and export.
 
-The visual canvas arrives with the designer issue; this page already lists what is
-published, validates and publishes drafts, and moves definitions in and out as files.
+This page lists what is published, validates and publishes drafts, and moves
+definitions in and out as files; each workflow opens in the visual editor
+(`ui.designer.editor`, `/designer/{key}`), and "New workflow" starts one from nothing.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from nicegui import events, run, ui
 
 from domain.errors import N_, DomainError
-from domain.workflows import definitions
+from domain.workflows import definitions, templates
 from domain.workflows.definitions import DefinitionRejected, DefinitionSummary
 from engine.model import label_text
 from engine.problems import Problem
@@ -19,6 +20,9 @@ from ui.shell import console_page
 from ui.widgets import empty_state, labelled
 
 MAX_UPLOAD = 2_000_000
+TEMPLATE_NAMES = {"asset_lifecycle": N_("Asset lifecycle"), "change_request": N_("Change request"),
+                  "incident": N_("Incident"), "maintenance_request": N_("Maintenance request"),
+                  "project": N_("Project"), "vendor_onboarding": N_("Vendor onboarding")}
 SUBJECTS = {"request": N_("Requests"), "project": N_("Projects"), "asset": N_("Assets"), "vendor": N_("Vendors"),
             "contract": N_("Contracts"), "scope_change": N_("Scope changes"), "task": N_("Tasks"),
             "milestone": N_("Milestones")}
@@ -37,6 +41,12 @@ class WorkflowList:
 
     async def build(self) -> None:
         with ui.row().classes("items-center gap-2"):
+            ui.button(_("New workflow"), icon="add", on_click=lambda: ui.navigate.to("/designer/new-workflow")
+                      ).props("dense no-caps")
+            with ui.button(_("From a template"), icon="library_add").props("flat dense no-caps"), ui.menu():
+                for key in templates.template_keys():
+                    ui.menu_item(_(TEMPLATE_NAMES.get(key, key)),
+                                 on_click=lambda k=key: ui.navigate.to(f"/designer/new-workflow?template={k}"))
             upload = ui.upload(label=_("Import a workflow (YAML or JSON)"), auto_upload=True, max_file_size=MAX_UPLOAD,
                                on_upload=self.imported, on_rejected=lambda: ui.notify(
                                    _("The file is larger than {limit} kB.", limit=MAX_UPLOAD // 1000),
@@ -65,6 +75,11 @@ class WorkflowList:
                 ui.badge(_(SUBJECTS.get(item.subject, item.subject))).props("outline")
                 ui.space()
                 current = item.published or item.draft
+                ui.button(_("Open in designer"), icon="edit",
+                          on_click=lambda key=item.key: ui.navigate.to(f"/designer/{key}")).props("flat dense no-caps")
+                ui.button(_("Clone"), icon="content_copy",
+                          on_click=lambda key=item.key: ui.navigate.to(f"/designer/new-workflow?clone={key}")
+                          ).props("flat dense no-caps")
                 if current is not None:
                     ui.button(_("Export YAML"), icon="download",
                               on_click=lambda v=current: self.export(v.id, "yaml")).props("flat dense no-caps")

@@ -1,0 +1,100 @@
+"""Inputs the designer's panels share: commit-on-blur text, per-language labels, icon buttons.
+
+Each text input commits when it loses focus or on Enter, and only when its text
+changed: one undo step per change, not per keystroke.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from nicegui import ui
+
+from engine.model import label_text
+from locales.catalogs import LOCALES
+from ui.i18n import LANGUAGE_NAMES, _, current_locale
+from ui.widgets import labelled, mark_error
+
+
+def as_map(label: Any) -> dict[str, str]:
+    """A label as locale → text (a plain string stands for every locale)."""
+    if isinstance(label, str):
+        return dict.fromkeys(LOCALES, label)
+    return {k: v for k, v in (label or {}).items() if isinstance(v, str)} if isinstance(label, Mapping) else {}
+
+
+def with_text(label: Any, locale: str, text: str) -> dict[str, str] | None:
+    """`label` with `locale`'s text set (removed when empty); None when no text is left."""
+    updated = {k: v for k, v in {**as_map(label), locale: text.strip()}.items() if v}
+    return updated or None
+
+
+def label_inputs(current: Callable[[], Any], on_commit: Callable[[dict[str, str] | None], None],
+                 msgid: str) -> None:
+    """One input per language (`msgid` takes `{language}`); each commit merges into the label as it is now."""
+    def committer(locale: str) -> Callable[[str], None]:
+        return lambda text: on_commit(with_text(current(), locale, text))
+
+    names = as_map(current())
+    for locale in LOCALES:
+        commit_input(_(msgid, language=LANGUAGE_NAMES.get(locale, locale)), names.get(locale, ""), committer(locale))
+
+
+def shown_label(label: Any, fallback: str) -> str:
+    if isinstance(label, str):
+        return label or fallback
+    return label_text(label, current_locale(), fallback) if isinstance(label, Mapping) else fallback
+
+
+def commit_input(label: str, value: str, on_commit: Callable[[str], str | None], *, textarea: bool = False,
+                 testid: str | None = None) -> ui.input:
+    """An input that commits on blur (and Enter, unless a textarea) when its text changed; a message
+    returned by `on_commit` is shown at the input and the text is not taken."""
+    box = (ui.textarea if textarea else ui.input)(label, value=value).props("dense outlined").classes("w-full")
+    if testid:
+        box.props["data-testid"] = testid
+    shown = {"value": value}
+
+    def commit() -> None:
+        text = (box.value or "").strip()
+        if text == shown["value"]:
+            return
+        problem = on_commit(text)
+        if problem:
+            mark_error(box, problem)
+        else:
+            box.props["error"] = False
+            box.update()
+            shown["value"] = text
+
+    box.on("blur", commit)
+    if not textarea:
+        box.on("keydown.enter", commit)
+    return box
+
+
+def icon_button(icon: str, label: str, on_click: Callable[[], Any], *, enabled: bool = True) -> ui.button:
+    """A round icon button whose label is its accessible name and tooltip."""
+    button = ui.button(icon=icon, on_click=on_click).props("flat dense round")
+    labelled(button, label).tooltip(label)
+    button.set_enabled(enabled)
+    return button
+
+
+class ReportsChanges:
+    """For editors of one JSON value: `on_change(value)` only when the value differs from the last one
+    reported (a copy, so later edits of the editor's rows cannot alter what the caller holds)."""
+
+    on_change: Callable[[Any], None]
+    _reported: Any
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def _report(self) -> None:
+        value = self.value()
+        if value != self._reported:
+            self._reported = copy.deepcopy(value)
+            self.on_change(value)
