@@ -343,7 +343,7 @@ class Editor:
     # --- after every edit ----------------------------------------------------------
 
     def changed(self, *, select: tuple[str, Any] | None = None, panel: bool = True, redraw: bool = True) -> None:
-        """After an edit: the panel and toolbar now; the canvas and problems once the document is
+        """After an edit: the panel now; the canvas, toolbar and problems once the document is
         validated, at once when idle, else right after the run under way (a burst of edits costs
         one more run, the newest edit wins, and the canvas is redrawn once, with fresh badges).
         `redraw=False`: the canvas is unchanged (a save, a publish)."""
@@ -351,7 +351,6 @@ class Editor:
             self.selection = select
         if panel or select is not None:
             self.panel.show.refresh()
-        self.toolbar.update()
         if self.doc.dirty != self._guarded:
             self._guarded = self.doc.dirty
             ui.run_javascript(LEAVE_GUARD % ("true" if self._guarded else "false"))
@@ -375,8 +374,8 @@ class Editor:
         if fresh or self._redraw:
             self._redraw = False
             self.canvas.set_graph(*self._graph())
+        self.toolbar.update()  # with the canvas: the browser re-renders once, not twice
         if fresh:
-            self.toolbar.update()
             self.problems_panel.refresh()
 
     def _graph(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
