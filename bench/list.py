@@ -4,13 +4,16 @@
 
 Set-up: one tenant with the maintenance workflow published and 100,000 requests
 spread over its states, categories, priorities and cost estimates (inserted in bulk
-as the owner: the benchmark measures reading, not creating). Then, as the manager
-(application role, row-level security, visibility rules), page queries of 50 rows:
-the first page, a deep page, a custom-field filter (category = plumbing, through
-the GIN index), a custom-field range with a sort on it (cost estimate ≥ 4,000), and a
-text search. Each is measured `--rounds` times after a warm-up: p50 and p95 per query
-and over all. Reference in the same run: the same page's rows and count by plain SQL
-as the owner (no RLS, no use-case code). Target (issue 4): page query p95 ≤ 50 ms.
+as the owner, so the field value index is filled by its trigger: the benchmark measures
+reading, not creating). Then, as the manager (application role, row-level security,
+visibility rules), page queries of 50 rows with their count (up to
+`listing.COUNT_MAX`): the first page, a deep page, custom-field filters through the
+field value index (category = plumbing, 20% of rows; cost estimate = 1,234, a handful),
+a custom-field range with a sort on it (cost estimate ≥ 4,000), state and priority, and
+a text search. Each is measured `--rounds` times after a warm-up: p50 and p95 per query
+and over all. Reference in the same run: the same page's rows and the full count by
+plain SQL as the owner (no RLS, no use-case code, JSONB expressions). Target (issue 4):
+page query p95 ≤ 50 ms.
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ def _run(args: argparse.Namespace, urls: Any) -> None:
             FieldFilter(key="category", op="eq", value="plumbing"),)), 0),
         "cost >= 4000, sorted by cost": (ListQuery(kind="request", field_filters=(
             FieldFilter(key="cost_estimate", op="gte", value="4000"),), sort="field:cost_estimate"), 0),
+        "cost = 1234": (ListQuery(kind="request", field_filters=(
+            FieldFilter(key="cost_estimate", op="eq", value="1234"),)), 0),
         "state + priority": (ListQuery(kind="request", states=("on_hold",), priorities=("urgent",)), 0),
         "text 'boiler 12'": (ListQuery(kind="request", text="boiler 12"), 0),
     }
@@ -69,12 +74,13 @@ def _run(args: argparse.Namespace, urls: Any) -> None:
         "page 20": ("true", "r.number desc"),
         "category = plumbing": ("i.fields @> '{\"category\": \"plumbing\"}'", "r.number desc"),
         "cost >= 4000, sorted by cost": ("((i.fields->'cost_estimate'->>'amount')::numeric >= 4000)",
-                                         "(i.fields->'cost_estimate'->>'amount')::numeric desc nulls last"),
+                                         "(i.fields->'cost_estimate'->>'amount')::numeric desc nulls last, "
+                                         "r.number desc"),
+        "cost = 1234": ("((i.fields->'cost_estimate'->>'amount')::numeric = 1234)", "r.number desc"),
         "state + priority": ("i.state = 'on_hold' and i.priority = 'urgent'", "r.number desc"),
         "text 'boiler 12'": ("to_tsvector('simple', coalesce(i.fields->>'title', '')) @@ "
                              "to_tsquery('simple', 'boiler:* & 12:*')", "r.number desc"),
     }
-    informational = {"cost >= 4000, sorted by cost"}  # a sort on a computed field: no index can serve it
     all_app: list[float] = []
     all_ref: list[float] = []
     print(f"{'query':<32} {'rows':>7} {'app p50':>9} {'app p95':>9} {'ref p50':>9} {'ref p95':>9}")
@@ -83,17 +89,14 @@ def _run(args: argparse.Namespace, urls: Any) -> None:
         app = _times(lambda q=query, o=offset: list_records(manager, q, offset=o, limit=50), args.rounds)
         where, order = reference_sql[name]
         ref = _times(lambda w=where, o=order, off=offset: _reference(owner, tenant_id, w, o, off), args.rounds)
-        if name not in informational:
-            all_app += app
-            all_ref += ref
-        label = name + (" *" if name in informational else "")
-        print(f"{label:<32} {page.total:>7,} {_p(app, 50):>7.1f}ms {_p(app, 95):>7.1f}ms "
+        all_app += app
+        all_ref += ref
+        total = f"{page.total:,}" + ("+" if page.more else "")
+        print(f"{name:<32} {total:>7} {_p(app, 50):>7.1f}ms {_p(app, 95):>7.1f}ms "
               f"{_p(ref, 50):>7.1f}ms {_p(ref, 95):>7.1f}ms")
     owner.dispose()
     p95 = _p(all_app, 95)
     print()
-    print("* not in the totals: sorting 55,000 matches by a custom money field reads them all "
-          "(so does the reference)")
     print(f"page queries: p50 {_p(all_app, 50):.1f} ms, p95 {p95:.1f} ms (reference p95 {_p(all_ref, 95):.1f} ms, "
           f"ratio {p95 / _p(all_ref, 95):.2f})")
     print(f"target p95 <= {TARGET_MS:.0f} ms: {'met' if p95 <= TARGET_MS else 'MISSED'}")
@@ -151,6 +154,7 @@ def _bulk_requests(owner: Any, tenant_id: Any, manager: Any, count: int) -> None
     with owner.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("vacuum analyze records"))
         conn.execute(text("vacuum analyze workflow_instances"))
+        conn.execute(text("vacuum analyze workflow_field_values"))
 
 
 def _reference(owner: Any, tenant_id: Any, where: str, order: str, offset: int) -> None:

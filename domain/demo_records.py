@@ -1,5 +1,7 @@
 """Demo records: buildings, assets, projects and a few hundred requests spread over their
-workflows' states, so every board looks like real work on first start.
+workflows' states, so every board looks like real work on first start. Projects have an
+owner and a start date before their target completion; a handful of assets are down (most
+of them in maintenance or out of service, one or two while in service).
 
 Records are created and moved through the real use cases (`create_record`, `perform`)
 by the demo people, each acting within their roles: a random but seeded walk over the
@@ -50,6 +52,9 @@ TITLES = {
 DESCRIPTIONS = ("Reported by the front desk this morning.", "Seen during the weekly walk-round.",
                 "Occupants on the floor asked for this twice.", "Follow-up from last month's inspection.")
 COUNTS = {"maintenance": 160, "change": 36, "incident": 36}
+# who owns the demo projects, as often as listed (the requester holds the client role)
+PROJECT_OWNERS = ("manager@acme.example", "manager@acme.example", "admin@acme.example", "requester@acme.example")
+INSTALLED = ("out_of_service", "under_maintenance", "in_service", "installed")  # can be down; likeliest first
 
 
 def load(tenant_id: UUID, admin: Ctx, password: str, *, seed: int = 42) -> int:
@@ -67,15 +72,27 @@ def load(tenant_id: UUID, admin: Ctx, password: str, *, seed: int = 42) -> int:
     records.ensure_default_types(staff)
     buildings = _buildings(tenant_id)
     created = 0
+    assets: list[records.RecordView] = []
     for i in range(18):
-        created += _record(rng, [*people, vendor_person], staff, "asset", "asset", {
+        asset = _record(rng, [*people, vendor_person], staff, "asset", "asset", {
             "title": f"{rng.choice(('Boiler', 'Chiller', 'Lift', 'Generator', 'Air handler', 'Pump'))} {i + 1}",
-            "building": str(rng.choice(buildings)), "asset_class": None}, steps=rng.randint(0, 4))
+            "building": str(rng.choice(buildings)), "asset_class": None,
+            # installed in the past, so commissioning (installed_on before tomorrow) can put it in service
+            "installed_on": (date.today() - timedelta(days=rng.randint(30, 900))).isoformat(),
+            "warranty_until": (date.today() + timedelta(days=rng.randint(60, 700))).isoformat()},
+            steps=rng.randint(0, 5))
+        assets += [asset] if asset is not None else []
+    created += len(assets)
+    _some_down(rng, staff, assets)
+    owners = [str(members[email].user_id) for email in PROJECT_OWNERS]
     for i in range(10):
+        start = date.today() + timedelta(days=rng.randint(-120, 30))
         created += _record(rng, people, admin_person.ctx, "project", "project", {
             "title": f"{rng.choice(('Lobby refurbishment', 'Roof renewal', 'LED retrofit', 'Fit-out'))} {i + 1}",
             "contract_value": {"amount": str(rng.randrange(20_000, 400_000, 500)), "currency": "EUR"},
-            "building": str(rng.choice(buildings))}, steps=rng.randint(0, 5))
+            "building": str(rng.choice(buildings)), "owner": rng.choice(owners), "start_date": start.isoformat(),
+            "target_completion": (start + timedelta(days=rng.randint(60, 300))).isoformat()},
+            steps=rng.randint(0, 5)) is not None
     for vendor in vendors_uc.list_vendors(staff):  # the demo vendors go through onboarding too
         view = records.enroll_vendor(staff, vendor_id=vendor.id)
         definition = records.workflow_of(staff, kind="vendor", workflow_key="vendor_onboarding")
@@ -87,7 +104,8 @@ def load(tenant_id: UUID, admin: Ctx, password: str, *, seed: int = 42) -> int:
                       "priority": rng.choice(("low", "normal", "normal", "high", "urgent")),
                       "due_date": (date.today() + timedelta(days=rng.randint(-5, 30))).isoformat()}
             created += _record(rng, [*people, vendor_person], requester if type_key != "change" else staff,
-                               "request", type_key, values, steps=rng.choice((0, 1, 2, 2, 3, 3, 4, 4, 5, 6)))
+                               "request", type_key, values,
+                               steps=rng.choice((0, 1, 2, 2, 3, 3, 4, 4, 5, 6))) is not None
     for person in [*people, vendor_person, admin_person]:
         auth.logout(person.token)
     _spread_over_weeks(tenant_id, seed)
@@ -128,8 +146,21 @@ def _buildings(tenant_id: UUID) -> list[UUID]:
         return [b.id for b in rows]
 
 
+def _some_down(rng: random.Random, staff: Ctx, assets: list[records.RecordView]) -> int:
+    """Mark a realistic handful (3 or 4) of the installed assets down, those out of service or in
+    maintenance first; returns how many."""
+    current = [records.get_detail(staff, record_id=asset.id).record for asset in assets]
+    installed = sorted((a for a in current if a.state in INSTALLED), key=lambda a: (INSTALLED.index(a.state),
+                                                                                    rng.random()))
+    down = installed[:rng.randint(3, 4)]
+    for asset in down:
+        records.update_record(staff, record_id=asset.id, expected_version=asset.version,
+                              values={"operational_status": "down"})
+    return len(down)
+
+
 def _record(rng: random.Random, people: list[Any], creator: Ctx, kind: str, type_key: str,
-            values: dict[str, Any], *, steps: int) -> int:
+            values: dict[str, Any], *, steps: int) -> records.RecordView | None:
     ctx = creator
     definition, form = records.form_for(ctx, kind=kind, type_key=type_key)
     builtin = set(records.BUILTINS[kind])
@@ -143,9 +174,9 @@ def _record(rng: random.Random, people: list[Any], creator: Ctx, kind: str, type
                                      tags=rng.sample(("urgent-fix", "tenant", "safety", "budget", "q3"),
                                                      rng.randint(0, 2)))
     except DomainError:
-        return 0
+        return None
     _walk(rng, people, view.instance_id, definition, steps)
-    return 1
+    return view
 
 
 def _walk(rng: random.Random, people: list[Any], instance_id: UUID, definition: Definition, steps: int) -> None:

@@ -35,6 +35,7 @@ from babel.dates import format_date, format_time, get_datetime_format
 from babel.numbers import format_currency, format_decimal, list_currencies
 
 from domain.errors import N_, ValidationFailed
+from domain.records.kind_fields import KIND_FIELDS, STATUS_LABELS, order_errors
 from engine.builtins import BUILTIN_FIELDS, field_specs
 from engine.conditions import Actor, Facts, FieldSpec, evaluate
 from engine.model import Definition, FieldDef, label_text
@@ -46,6 +47,7 @@ NUMBER_DIGITS, NUMBER_DECIMALS = 20, 10  # digits before / after the decimal poi
 MONEY_DIGITS, MONEY_DECIMALS = 15, 4
 REF_TYPES = ("user", "vendor", "asset", "building")
 PRIORITY_LABELS = {"low": N_("Low"), "normal": N_("Normal"), "high": N_("High"), "urgent": N_("Urgent")}
+BUILTIN_OPTION_LABELS = {"priority": PRIORITY_LABELS, "operational_status": STATUS_LABELS}  # translated options
 NOBODY = Actor(user_id=None, roles=frozenset())
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 _SAFE_INT = 2**53
@@ -78,10 +80,11 @@ _MSG = {
 def form_fields(definition: Definition, *, kind_builtins: Sequence[str]) -> tuple[FieldDef, ...]:
     """The built-in fields named in `kind_builtins` (in that order), then the definition's own.
 
-    A custom field with a built-in's key replaces that built-in. Raises ValueError for a
-    name that is not a built-in field (a programming error, not user input).
+    Built-ins are the engine's and the kind-specific ones of `kind_fields`. A custom field
+    with a built-in's key replaces that built-in. Raises ValueError for a name that is not a
+    built-in field (a programming error, not user input).
     """
-    builtins = {f.key: f for f in BUILTIN_FIELDS}
+    builtins = {f.key: f for f in (*BUILTIN_FIELDS, *KIND_FIELDS)}
     unknown = [key for key in kind_builtins if key not in builtins]
     if unknown:
         raise ValueError(f"not a built-in field: {unknown[0]}")
@@ -113,6 +116,8 @@ def clean_values(fields: Sequence[FieldDef], raw: Mapping[str, Any], *, known: M
     - A field whose `visible_when` does not hold (evaluated on the merged values, in `tz`, at
       `now`, for `actor`, repeated until stable) is neither checked, nor required, nor kept.
     - `required_keys(...)` fields must then have a value.
+    - Date pairs of `kind_fields.DATE_ORDER` (a project's start and target completion) must
+      be in order; the message goes to the field just entered.
 
     Returns the value of every visible field of `fields` that has one (from `raw`, else
     `existing`), in storage form (module docstring). A field of `fields` missing from the
@@ -139,6 +144,9 @@ def clean_values(fields: Sequence[FieldDef], raw: Mapping[str, Any], *, known: M
     for field in fields:
         if field.key in visible and field.key in needed and field.key not in errors and field.key not in merged:
             errors[field.key] = (_MSG["required"], {"label": label_text(field.label, "en", field.key)})
+    shown = {k: v for k, v in merged.items() if k in visible or k not in by_key}  # stored values outside the form
+    for key, error in order_errors(fields, shown, raw).items():
+        errors.setdefault(key, error)
     errors = {k: e for k, e in errors.items() if k not in by_key or k in visible}
     if errors:
         order = [*(f.key for f in fields if f.key in errors), *(k for k in errors if k not in by_key)]
@@ -186,9 +194,11 @@ def option_label(option: str) -> str:
 
 
 def option_labels(field: FieldDef, translate: Callable[[str], str] = str) -> dict[str, str]:
-    """option -> label; the built-in priorities are translated with `translate`."""
-    if field.key == "priority" and set(field.options) <= PRIORITY_LABELS.keys():
-        return {o: translate(PRIORITY_LABELS[o]) for o in field.options}
+    """option -> label; the options of built-in selects (priority, operational status) are
+    translated with `translate`."""
+    known = BUILTIN_OPTION_LABELS.get(field.key)
+    if known is not None and set(field.options) <= known.keys():
+        return {o: translate(known[o]) for o in field.options}
     return {o: option_label(o) for o in field.options}
 
 

@@ -1,14 +1,10 @@
-"""Records (requests, projects, assets): create, edit, read, board data, comments.
+"""Records (requests, projects, assets, vendors): types, create, edit, read.
 
 A record is a row in `records` (kind, type, reference number, tags) plus the workflow
-instance it owns (state, priority, assignee, vendor and every field value). Who sees
-what (deny by default):
-
-- staff who may edit a kind (`request:update`, `project:manage`, `asset:manage`) see
-  every record of it;
-- vendor accounts see only records assigned to their vendor, and only the fields the
-  workflow marks `visible_to_vendor`;
-- everyone else with read permission sees the records they created or are assigned.
+instance it owns (state, priority, assignee, vendor and every field value). Who sees what
+is decided in `kinds` (deny by default); the tenant's people, vendors, buildings and assets
+to choose from in `lookups`; tags in `tags`; a vendor record's vendor row in `vendor_rows`.
+Their public names stay importable from here, where callers have always found them.
 """
 
 from __future__ import annotations
@@ -19,38 +15,51 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import and_, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from domain.audit.service import record as audit
 from domain.context import Ctx
-from domain.errors import N_, Conflict, NotFound, ValidationFailed
-from domain.iam.models import Membership, Tenant, User, Vendor
+from domain.errors import N_, Conflict, NotFound
+from domain.iam.models import Vendor
 from domain.records import fields as record_fields
-from domain.records.models import Building, Record, RecordCounter, RecordType
+from domain.records import kind_fields
+from domain.records.kinds import BUILTINS as BUILTINS
+from domain.records.kinds import COLUMN_FIELDS as COLUMN_FIELDS
+from domain.records.kinds import CREATE as CREATE
+from domain.records.kinds import EDIT as EDIT
+from domain.records.kinds import KINDS as KINDS
+from domain.records.kinds import PREFIX as PREFIX
+from domain.records.kinds import READ as READ
+from domain.records.kinds import kind_or_404 as _kind
+from domain.records.kinds import mine_clause as mine_clause
+from domain.records.kinds import reference as reference
+from domain.records.kinds import require_read as require_read
+from domain.records.kinds import transition_permission as _transition_permission
+from domain.records.kinds import visible_clause as visible_clause
+from domain.records.lookups import choices as choices
+from domain.records.lookups import choices_in as _choices  # noqa: F401  (listing reads service._choices)
+from domain.records.lookups import known_ids as _known
+from domain.records.lookups import names_for, related_refs
+from domain.records.lookups import record_id_by_reference as _by_reference
+from domain.records.lookups import record_type as _type
+from domain.records.lookups import tenant_zone as _tz
+from domain.records.lookups import uuid_or_none as _uuid_or_none
+from domain.records.models import Record, RecordCounter, RecordType
+from domain.records.tags import TAG_MAX as TAG_MAX
+from domain.records.tags import TAGS_MAX as TAGS_MAX
+from domain.records.tags import clean_tags as _tags
+from domain.records.tags import tag_suggestions as tag_suggestions
+from domain.records.vendor_rows import new_vendor as _new_vendor
+from domain.records.vendor_rows import rename_vendor as _rename_vendor
 from domain.workflows.facts import actor_of, facts_of
 from domain.workflows.instances import start_in
 from domain.workflows.models import WorkflowInstance
 from domain.workflows.versions import definition_of, latest_published
 from engine.model import Definition, FieldDef
 from engine.runtime import ActionOption, Instance, available_actions
-from engine.values import zone
 from storage import db
 
-PREFIX = {"request": "REQ", "project": "PRJ", "asset": "AST", "vendor": "VEN"}
-KINDS = tuple(PREFIX)
-READ = {"request": "request:read", "project": "project:read", "asset": "asset:read", "vendor": "vendor:read"}
-CREATE = {"request": "request:create", "project": "project:manage", "asset": "asset:manage",
-          "vendor": "vendor:manage"}
-EDIT = {"request": "request:update", "project": "project:manage", "asset": "asset:manage", "vendor": "vendor:manage"}
-# built-in fields each kind's form shows before the workflow's own
-BUILTINS = {"request": ("title", "description", "priority", "due_date", "building", "asset", "assignee", "vendor"),
-            "project": ("title", "description", "priority", "due_date", "building", "assignee"),
-            "asset": ("title", "description", "building", "assignee", "vendor"),
-            "vendor": ("title", "description", "assignee")}
-# built-ins stored in instance columns rather than in `fields`
-COLUMN_FIELDS = ("priority", "assignee", "vendor")
-TAG_MAX, TAGS_MAX = 60, 20
 DEFAULT_TYPES = (  # kind, key, names, workflow template
     ("request", "maintenance", {"en": "Maintenance", "es": "Mantenimiento", "fr": "Maintenance"},
      "maintenance_request"),
@@ -153,6 +162,7 @@ def workflow_of(ctx: Ctx, *, kind: str, workflow_key: str) -> Definition:
 def create_record(ctx: Ctx, *, kind: str, type_key: str, values: Mapping[str, Any],
                   tags: Sequence[str] = ()) -> RecordView:
     """Validate `values` against the type's workflow fields, number the record and start its workflow.
+    Built-ins with a default (an asset's operational status: up) get it when left empty.
 
     Invalid values raise ValidationFailed (one message per field) and write nothing."""
     ctx.require(CREATE[_kind(kind)])
@@ -162,8 +172,8 @@ def create_record(ctx: Ctx, *, kind: str, type_key: str, values: Mapping[str, An
         version = latest_published(session, ctx.tenant_id, rtype.workflow_key)
         definition = definition_of(session, ctx.tenant_id, version.id)
         form = record_fields.form_fields(definition, kind_builtins=BUILTINS[kind])
-        clean = record_fields.clean_values(form, values, known=_known(session, ctx), tz=_tz(session, ctx),
-                                           state=None, creating=True)
+        clean = record_fields.clean_values(form, kind_fields.with_defaults(form, values), known=_known(session, ctx),
+                                           tz=_tz(session, ctx), state=None, creating=True)
         number = _next_number(session, ctx, kind)
         row = Record(tenant_id=ctx.tenant_id, kind=kind, type_key=type_key, number=number, tags=clean_tags,
                      created_by=ctx.user_id)
@@ -256,19 +266,6 @@ def update_record(ctx: Ctx, *, record_id: UUID, expected_version: int, values: M
         return _view(row, instance)
 
 
-def _rename_vendor(session: Any, ctx: Ctx, vendor_id: UUID, title: str) -> None:
-    name = " ".join(title.split())
-    if not name:
-        raise ValidationFailed({"title": N_("Give the vendor a name.")})
-    clash = session.scalars(select(Vendor.id).where(Vendor.tenant_id == ctx.tenant_id,
-                                                    func.lower(Vendor.name) == name.lower())).first()
-    if clash is not None and clash != vendor_id:
-        raise ValidationFailed({"title": N_("A vendor named {name} already exists.")}, name=name)
-    vendor = session.scalars(select(Vendor).where(Vendor.tenant_id == ctx.tenant_id, Vendor.id == vendor_id)).first()
-    if vendor is not None:
-        vendor.name = name
-
-
 def transition_inputs(ctx: Ctx, *, record_id: UUID, to_state: str, raw: Mapping[str, Any]) -> dict[str, Any]:
     """What a transition dialog collected, validated like a form save for entering `to_state`
     (ValidationFailed per field); pass the result to `perform` as `inputs`."""
@@ -303,51 +300,10 @@ def get_detail(ctx: Ctx, *, record_id: UUID | None = None, reference: str | None
         return Detail(record=view, definition=definition, fields=form,
                       actions=[o for o in options if o.permitted and ctx.can(_transition_permission(row.kind))],
                       can_edit=ctx.can(EDIT[row.kind]) and ctx.vendor_id is None,
-                      names=_names(session, ctx, view), related=_related(session, ctx, form, view.values))
-
-
-def tag_suggestions(ctx: Ctx, *, kind: str, prefix: str = "", limit: int = 20) -> list[str]:
-    """Tags already used on this kind of record, most used first (autocomplete)."""
-    require_read(ctx, kind)
-    with db.tenant_session(ctx.tenant_id) as session:
-        rows = session.execute(text(
-            "select tag, count(*) from records, unnest(tags) as tag where tenant_id = :t and kind = :k "
-            "and tag ilike :p group by tag order by count(*) desc, tag limit :n"),
-            {"t": ctx.tenant_id, "k": kind, "p": _like_prefix(prefix), "n": limit}).all()
-        return [r[0] for r in rows]
-
-
-# --- choices for forms ----------------------------------------------------------------
-
-
-def choices(ctx: Ctx) -> dict[str, dict[str, str]]:
-    """id -> display name per reference type (user, vendor, building, asset) for form selects."""
-    with db.tenant_session(ctx.tenant_id) as session:
-        return _choices(session, ctx)
+                      names=names_for(session, ctx), related=related_refs(session, ctx, form, view.values))
 
 
 # --- helpers --------------------------------------------------------------------------
-
-
-def require_read(ctx: Ctx, kind: str) -> None:
-    """Reading a kind needs its read permission; a vendor account may always read its own vendor record."""
-    if not (_kind(kind) == "vendor" and ctx.vendor_id is not None):
-        ctx.require(READ[kind])
-
-
-def visible_clause(ctx: Ctx, kind: str) -> Any:
-    """The WHERE clause limiting `workflow_instances` of `kind` to what the viewer may see."""
-    inst = WorkflowInstance.__table__.c
-    base = and_(inst.tenant_id == ctx.tenant_id, inst.subject_type == kind)
-    if ctx.vendor_id is not None:
-        return and_(base, inst.vendor_id == ctx.vendor_id)
-    if ctx.can(EDIT[kind]):
-        return base
-    return and_(base, or_(inst.creator_id == ctx.user_id, inst.assignee_id == ctx.user_id))
-
-
-def reference(kind: str, number: int) -> str:
-    return f"{PREFIX[kind]}-{number}"
 
 
 def _next_number(session: Any, ctx: Ctx, kind: str) -> int:
@@ -357,21 +313,6 @@ def _next_number(session: Any, ctx: Ctx, kind: str) -> int:
                                .on_conflict_do_update(index_elements=["tenant_id", "kind"],
                                                       set_={"last": counters.c.last + 1})
                                .returning(counters.c.last)).scalar_one())
-
-
-def _new_vendor(session: Any, ctx: Ctx, values: Mapping[str, Any]) -> UUID:
-    """The vendor row behind a new vendor record: name from the title, trades and e-mail from the fields."""
-    name = " ".join(str(values.get("title") or "").split())
-    if not name:
-        raise ValidationFailed({"title": N_("Give the vendor a name.")})
-    if session.scalars(select(Vendor.id).where(Vendor.tenant_id == ctx.tenant_id,
-                                               func.lower(Vendor.name) == name.lower())).first():
-        raise ValidationFailed({"title": N_("A vendor named {name} already exists.")}, name=name)
-    vendor = Vendor(tenant_id=ctx.tenant_id, name=name, trades=list(values.get("trades") or []),
-                    status="onboarding", email=values.get("contact_email") or None)
-    session.add(vendor)
-    session.flush()
-    return vendor.id
 
 
 def _load(session: Any, ctx: Ctx, record_id: UUID, *, lock: bool = False) -> tuple[Record, WorkflowInstance]:
@@ -389,34 +330,6 @@ def _load(session: Any, ctx: Ctx, record_id: UUID, *, lock: bool = False) -> tup
             visible_clause(ctx, row.kind), WorkflowInstance.id == instance.id)).scalar_one() == 0:
         raise NotFound(N_("This record no longer exists or is not visible to you."))
     return row, instance
-
-
-def _by_reference(session: Any, ctx: Ctx, ref: str) -> UUID | None:
-    prefix, _, number = ref.strip().upper().partition("-")
-    kind = next((k for k, p in PREFIX.items() if p == prefix), None)
-    if kind is None or not number.isdigit():
-        return None
-    return session.scalars(select(Record.id).where(Record.tenant_id == ctx.tenant_id, Record.kind == kind,
-                                                   Record.number == int(number))).first()
-
-
-def _type(session: Any, ctx: Ctx, kind: str, type_key: str) -> RecordType:
-    rtype = session.scalars(select(RecordType).where(
-        RecordType.tenant_id == ctx.tenant_id, RecordType.kind == kind, RecordType.key == type_key,
-        RecordType.active)).first()
-    if rtype is None:
-        raise ValidationFailed({"type": N_("Choose a type from the list.")})
-    return rtype
-
-
-def _kind(kind: str) -> str:
-    if kind not in PREFIX:
-        raise NotFound(N_("There is no record kind {kind}."), kind=kind)
-    return kind
-
-
-def _transition_permission(kind: str) -> str:
-    return f"{kind}:transition"
 
 
 def _values(instance: WorkflowInstance) -> dict[str, Any]:
@@ -447,77 +360,3 @@ def _hidden_fields(session: Any, ctx: Ctx, instance: WorkflowInstance) -> set[st
         return set()
     definition = definition_of(session, ctx.tenant_id, instance.version_id)
     return {f.key for f in definition.fields if not f.visible_to_vendor}
-
-
-def _known(session: Any, ctx: Ctx) -> dict[str, set[str]]:
-    return {kind: set(names) for kind, names in _choices(session, ctx).items()}
-
-
-def _choices(session: Any, ctx: Ctx) -> dict[str, dict[str, str]]:
-    people = session.execute(select(User.id, User.name).join(Membership, and_(
-        Membership.user_id == User.id, Membership.tenant_id == ctx.tenant_id)).where(
-        Membership.status == "active").order_by(User.name)).all()
-    vendors = session.execute(select(Vendor.id, Vendor.name).where(Vendor.tenant_id == ctx.tenant_id)
-                              .order_by(Vendor.name)).all()
-    buildings = session.execute(select(Building.id, Building.name).where(Building.tenant_id == ctx.tenant_id)
-                                .order_by(Building.name)).all()
-    inst = WorkflowInstance.__table__.c
-    assets = session.execute(select(Record.id, Record.number, inst.fields["title"].astext).join(
-        WorkflowInstance, and_(inst.tenant_id == Record.tenant_id, inst.subject_type == Record.kind,
-                               inst.subject_id == Record.id))
-        .where(Record.tenant_id == ctx.tenant_id, Record.kind == "asset").order_by(Record.number)).all()
-    return {"user": {str(i): n for i, n in people}, "vendor": {str(i): n for i, n in vendors},
-            "building": {str(i): n for i, n in buildings},
-            "asset": {str(i): f"{reference('asset', num)} {title or ''}".strip() for i, num, title in assets}}
-
-
-def _related(session: Any, ctx: Ctx, form: tuple[FieldDef, ...], values: Mapping[str, Any]) -> dict[str, str]:
-    """Field key -> reference of the asset (or vendor record) a field points at, for links."""
-    wanted = {f.key: values[f.key] for f in form if f.type in ("asset", "vendor") and values.get(f.key)}
-    ids = [_uuid_or_none(v) for v in wanted.values()]
-    if not ids:
-        return {}
-    rows = {r.id: reference(r.kind, r.number) for r in session.execute(select(Record.id, Record.kind, Record.number)
-                                                                       .where(Record.tenant_id == ctx.tenant_id,
-                                                                              Record.id.in_(ids))).all()}
-    return {key: rows[_uuid_or_none(value)] for key, value in wanted.items() if _uuid_or_none(value) in rows}
-
-
-def _names(session: Any, ctx: Ctx, view: RecordView) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for group in _choices(session, ctx).values():
-        names.update(group)
-    return names
-
-
-def _tz(session: Any, ctx: Ctx) -> Any:
-    """The tenant's time zone (naive dates and times people enter are in it)."""
-    settings = session.scalar(select(Tenant.settings).where(Tenant.id == ctx.tenant_id)) or {}
-    return zone(settings.get("timezone", "UTC"))
-
-
-def _tags(tags: Sequence[str]) -> list[str]:
-    clean: list[str] = []
-    for tag in tags:
-        value = " ".join(str(tag).split()).lower()
-        if not value:
-            continue
-        if len(value) > TAG_MAX:
-            raise ValidationFailed({"tags": N_("Keep each tag under {max} characters.")}, max=TAG_MAX)
-        if value not in clean:
-            clean.append(value)
-    if len(clean) > TAGS_MAX:
-        raise ValidationFailed({"tags": N_("A record can have at most {max} tags.")}, max=TAGS_MAX)
-    return clean
-
-
-def _uuid_or_none(value: Any) -> UUID | None:
-    if value in (None, ""):
-        return None
-    return value if isinstance(value, UUID) else UUID(str(value))
-
-
-def _like_prefix(prefix: str) -> str:
-    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-

@@ -1,30 +1,27 @@
-"""The kanban board component in Chromium: drag and drop, refusals, keyboard, filters.
+"""The kanban board component in Chromium: drag and drop, refusals, keyboard, filters,
+column groups.
 
 A tiny NiceGUI app (written to a temporary directory, run as a subprocess) shows one
 `KanbanBoard` with three columns and reports every event it receives in a status
-line; the tests drive it as a person would and read that line. No database is
+line; the tests drive it as a person would and read that line. A second page shows
+six columns whose categories interleave (column groups). No database is
 involved, so the Baton server fixture is not used: only pytest-playwright's
 `browser`, which tests/e2e/conftest.py points at Debian's Chromium.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import time
+import re
 from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from tests.e2e.component_app import served
+
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
 SHIP = "REQ-3 Ship <b>it</b>"  # markup in data is text, never HTML
-STARTUP_TIMEOUT_S = 30.0
 
 APP = r'''
 import asyncio
@@ -42,7 +39,9 @@ COLUMNS = [
 ]
 LABELS = {"board": "Requests board", "empty": "No cards", "over_wip": "Over the WIP limit", "days": "{n} d",
           "drop_here": "Drop here", "not_allowed": "Not allowed here", "move_to": "Move to",
-          "unassigned": "Unassigned", "no_vendor": "No vendor", "lane_none": "None"}
+          "unassigned": "Unassigned", "no_vendor": "No vendor", "lane_none": "None", "group_columns": "Columns: {n}"}
+CATEGORIES = {"todo": "Not started", "in_progress": "Under way", "waiting": "On hold", "done": "Finished",
+              "cancelled": "Dropped"}
 
 
 def card(id, ref, title, state, targets, priority="normal", **extra):
@@ -58,7 +57,7 @@ def index():
         card("b", "REQ-2", "Fix the login", "todo", ["doing", "done"], blocked={"done": "Needs a review first"}),
         card("c", "REQ-3", "Ship <b>it</b>", "doing", ["done", "todo"], "low"),
     ]}
-    board = KanbanBoard(COLUMNS, list(cards.values()), labels=LABELS)
+    board = KanbanBoard(COLUMNS, list(cards.values()), labels=LABELS, categories=CATEGORIES)
     status = ui.label().props('role=status aria-label="Last event"')
 
     async def moved(e):
@@ -77,6 +76,24 @@ def index():
     ui.button("Lanes by priority", on_click=lambda: board.set_lanes("priority"))
 
 
+@ui.page("/grouped")
+def grouped():
+    columns = [{"id": "new", "label": "New", "category": "todo", "wip": None},
+               {"id": "triage", "label": "Triage", "category": "todo", "wip": None},
+               {"id": "doing", "label": "Doing", "category": "in_progress", "wip": 1},
+               {"id": "review", "label": "Review", "category": "in_progress", "wip": None},
+               {"id": "parked", "label": "Parked", "category": "todo", "wip": None},
+               {"id": "done", "label": "Done", "category": "done", "wip": None}]
+    board = KanbanBoard(columns, [card("a", "REQ-1", "Write the spec", "doing", [], "urgent"),
+                                  card("b", "REQ-2", "Fix the login", "doing", [], "low"),
+                                  card("c", "REQ-3", "Paint the hall", "parked", [])],
+                        labels=LABELS, categories=CATEGORIES)
+    dark = ui.dark_mode()
+    ui.button("Only the spec", on_click=lambda: board.set_filter({"text": "SPEC"}))
+    ui.button("Lanes by priority", on_click=lambda: board.set_lanes("priority"))
+    ui.button("Dark mode", on_click=dark.enable)
+
+
 ui.run(port=int(sys.argv[1]), reload=False, show=False, title="Kanban test")
 '''
 
@@ -84,29 +101,8 @@ ui.run(port=int(sys.argv[1]), reload=False, show=False, title="Kanban test")
 @pytest.fixture(scope="module")
 def kanban_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app above on a free port; yields its address."""
-    work = tmp_path_factory.mktemp("kanban")
-    script = work / "kanban_app.py"
-    script.write_text(APP, "utf-8")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}  # else NiceGUI thinks it is a test
-    env["PYTHONPATH"] = str(ROOT)
-    env["NICEGUI_STORAGE_PATH"] = str(work / "nicegui")
-    env["PYTHONUNBUFFERED"] = "1"
-    log = work / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), str(script), str(port)],
-                                   cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, process, log)
+    with served(tmp_path_factory.mktemp("kanban"), APP) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture
@@ -233,28 +229,74 @@ def test_filter_and_lanes_set_from_python(board: Page) -> None:
     board.get_by_role("button", name="Lanes by priority").click()
     urgent_to_do = board.get_by_role("group", name="Urgent").get_by_role("list", name="To do")
     expect(urgent_to_do.get_by_role("listitem", name="REQ-1 Write the spec")).to_be_visible()
-    expect(board.get_by_role("group")).to_have_count(1)  # lanes with no visible card are not shown
+    for hidden in ("High", "Normal", "Low", "None"):  # lanes with no visible card are not shown
+        expect(board.get_by_role("group", name=hidden, exact=True)).to_have_count(0)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def test_columns_are_grouped_by_category_in_workflow_order(browser: Browser, kanban_app: str) -> None:
+    context = browser.new_context(viewport={"width": 1800, "height": 800})  # all six columns in view
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(kanban_app + "/grouped")
+    region = page.get_by_role("region", name="Requests board")
+    expect(region).to_be_visible()
+
+    groups = region.get_by_role("group")
+    expect(groups).to_have_count(4)  # consecutive runs: interleaved categories are separate groups
+    assert [g.get_attribute("aria-label") for g in groups.all()] == [
+        "Not started", "Under way", "Not started", "Finished"]
+    not_started = region.get_by_role("group", name="Not started")
+    expect(not_started.first).to_contain_text("Columns: 2")
+    expect(not_started.last).to_contain_text("Columns: 1")
+    expect(region.get_by_role("group", name="Under way")).to_contain_text("Columns: 2")
+    expect(region.get_by_role("group", name="Finished")).to_contain_text("Columns: 1")
+    expected = [(not_started.first, ["New", "Triage"]), (region.get_by_role("group", name="Under way"),
+                                                         ["Doing", "Review"]),
+                (not_started.last, ["Parked"]), (region.get_by_role("group", name="Finished"), ["Done"])]
+    _assert_headers_span(page, expected)
+    expect(page.get_by_title("Over the WIP limit")).to_contain_text("2 / 1")  # WIP limits still on their column
+
+    page.get_by_role("button", name="Lanes by priority").click()
+    expect(region.get_by_role("group", name="Urgent")).to_be_visible()
+    expect(groups).to_have_count(4 + 3)  # the groups, and the Urgent, Low and Normal lanes
+    _assert_headers_span(page, expected, lane="Urgent")
+
+    page.get_by_role("button", name="Only the spec").click()
+    expect(region.get_by_role("listitem")).to_have_count(1)
+    expect(region.get_by_role("group", name="Under way")).to_contain_text("Columns: 2")  # filters hide cards only
+
+    page.get_by_role("button", name="Dark mode").click()
+    expect(page.locator("body")).to_have_class(re.compile(r"\bbody--dark\b"))
+    head = region.get_by_role("group", name="Under way").get_by_text("Under way", exact=True)
+    assert _contrast(head) >= 4.5, "the group header must stay legible in dark mode"
+    context.close()
 
 
-def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"The kanban app exited with {process.returncode}:\n{log.read_text('utf-8', 'replace')}",
-                        pytrace=False)
-        try:
-            if httpx.get(base, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    process.wait()
-    pytest.fail(f"The kanban app did not answer within {STARTUP_TIMEOUT_S:.0f} s:\n{log.read_text('utf-8', 'replace')}",
-                pytrace=False)
+def _assert_headers_span(page: Page, expected: list[tuple[Locator, list[str]]], lane: str | None = None) -> None:
+    """Each group header spans exactly its columns: from the left edge of the first to the right edge of the last."""
+    scope = page.get_by_role("group", name=lane, exact=True) if lane else page
+    for group, names in expected:
+        header, first = group.bounding_box(), scope.get_by_role("list", name=names[0], exact=True).bounding_box()
+        last = scope.get_by_role("list", name=names[-1], exact=True).bounding_box()
+        assert header is not None and first is not None and last is not None
+        assert abs(header["x"] - first["x"]) <= 1, (names, header, first)
+        assert abs(header["x"] + header["width"] - (last["x"] + last["width"])) <= 1, (names, header, last)
+        assert header["y"] + header["height"] <= first["y"] + 1  # above its columns
+
+
+def _contrast(element: Locator) -> float:
+    """WCAG contrast ratio between an element's text colour and the background it is drawn on."""
+    return float(element.evaluate(r"""el => {
+      const rgb = (c) => c.match(/[\d.]+/g).slice(0, 3).map(Number);
+      const lum = ([r, g, b]) => {
+        const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      let node = el, bg = 'rgba(0, 0, 0, 0)';
+      while (node && /rgba\(.*, 0\)$/.test(bg)) {
+        bg = getComputedStyle(node).backgroundColor;
+        node = node.parentElement;
+      }
+      const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(rgb(bg))].sort((x, y) => y - x);
+      return (a + 0.05) / (b + 0.05);
+    }"""))

@@ -17,7 +17,7 @@ from storage import migrate
 from storage.postgres import DatabaseUrls
 
 WORKFLOW_TABLES = ("workflow_definitions", "workflow_versions", "workflow_instances", "workflow_history",
-                   "workflow_sla_ledger", "outbox", "idempotency_keys")
+                   "workflow_sla_ledger", "outbox", "idempotency_keys", "workflow_field_values")
 RECORD_TABLES = ("buildings", "record_types", "record_counters", "records", "comments", "saved_views",
                  "board_settings")
 APP_TABLES = frozenset({"tenants", "users", "memberships", "roles", "role_permissions", "membership_roles",
@@ -120,8 +120,8 @@ def _populate(conn: Connection) -> None:
         "insert into workflow_definitions (tenant_id, id, key, subject, name) values (:t, :d, 'w', 'request', '{}')",
         "insert into workflow_versions (tenant_id, id, definition_id, number, status, document, checksum) "
         "values (:t, :w, :d, 1, 'published', '{}', 'c')",
-        "insert into workflow_instances (tenant_id, id, definition_id, version_id, subject_type, subject_id, state) "
-        "values (:t, :i, :d, :w, 'request', gen_random_uuid(), 'draft')",
+        "insert into workflow_instances (tenant_id, id, definition_id, version_id, subject_type, subject_id, state, "
+        "fields) values (:t, :i, :d, :w, 'request', gen_random_uuid(), 'draft', '{\"category\": \"plumbing\"}')",
         "insert into workflow_history (tenant_id, id, instance_id, transition_id, from_state, to_state) "
         "values (:t, gen_random_uuid(), :i, 'go', 'draft', 'done')",
         "insert into workflow_sla_ledger (tenant_id, id, instance_id, sla_key, kind) "

@@ -1,7 +1,10 @@
 // Kanban board for ui/components/kanban.py: every card of a board in one Vue component.
 //
+// Columns: id, label, category (todo|in_progress|waiting|done|cancelled), wip; runs of one category share a
+// group header named from `categories` (category -> translated name).
 // Card fields: id, ref, title, state (column id), version, priority (low|normal|high|urgent),
-// priority_label, assignee, assignee_id, initials, vendor, vendor_id, tags [str], days,
+// priority_label, assignee, assignee_id, initials, vendor, vendor_id, tags [str], days, flag (a short
+// warning shown as a red chip, e.g. an asset that is down; optional),
 // targets [column ids the viewer may drop it on], blocked {column id: why it is disabled}.
 // All text is shown through {{ }} interpolation (never v-html); all words come from `labels`.
 // Cards live in a plain Map (no per-card watchers); `rev` tells the computed grouping to rerun,
@@ -25,6 +28,7 @@ const KanbanCell = {
            :aria-busy="pending[c.id] ? 'true' : null" draggable="true">
     <span class="kanban-card__ref">{{ c.ref }}</span>
     <span class="kanban-chip kanban-chip--prio">{{ c.priority_label }}</span>
+    <span v-if="c.flag" class="kanban-chip kanban-chip--flag">{{ c.flag }}</span>
     <span class="kanban-card__title">{{ c.title }}</span>
     <span v-if="c.tags && c.tags.length" class="kanban-card__tags">
       <span v-for="(t, i) in c.tags" :key="i" class="kanban-chip kanban-chip--tag">{{ t }}</span>
@@ -54,11 +58,20 @@ export default {
      @click="onClick" @keydown="onKeydown" @contextmenu="onContextMenu">
   <div class="kanban__inner">
     <div class="kanban__heads">
-      <div v-for="col in columns" :key="col.id" class="kanban-head" :data-col="col.id"
-           :class="['kanban-cat--' + col.category, colClass(col.id), { 'kanban-head--over': overWip(col) }]"
-           :title="overWip(col) ? fill(labels.over_wip, { n: board.counts[col.id], wip: col.wip }) : colTitle(col.id)">
-        <span class="kanban-head__label">{{ col.label }}</span>
-        <span class="kanban-head__count">{{ countText(col) }}</span>
+      <div v-for="group in groups" :key="group.key" class="kanban-group" :class="'kanban-group--' + group.category"
+           role="group" :aria-label="group.label">
+        <div class="kanban-group__head">
+          <span class="kanban-group__label">{{ group.label }}</span>
+          <span class="kanban-group__count">{{ fill(labels.group_columns, { n: group.columns.length }) }}</span>
+        </div>
+        <div class="kanban-group__cols">
+          <div v-for="col in group.columns" :key="col.id" class="kanban-head" :data-col="col.id"
+               :class="['kanban-cat--' + col.category, colClass(col.id), { 'kanban-head--over': overWip(col) }]"
+               :title="overWip(col) ? fill(labels.over_wip, { n: board.counts[col.id], wip: col.wip }) : colTitle(col.id)">
+            <span class="kanban-head__label">{{ col.label }}</span>
+            <span class="kanban-head__count">{{ countText(col) }}</span>
+          </div>
+        </div>
       </div>
     </div>
     <div class="kanban__body">
@@ -93,13 +106,26 @@ export default {
     <div v-if="!menu.items.length" class="kanban-menu__none">{{ labels.not_allowed }}</div>
   </div>
 </div>`,
-  props: { columns: Array, cards: Array, labels: Object, lane_by: String, filter: Object },
+  props: { columns: Array, cards: Array, labels: Object, categories: Object, lane_by: String, filter: Object },
   emits: ["move", "open", "refused"],
   data() {
     return { rev: 0, flt: this.filter || {}, laneBy: this.lane_by || null, pending: {}, drag: null, menu: null,
       collapsed: {} };
   },
   computed: {
+    groups() { // runs of consecutive columns of one category, in column order, under one header
+      const groups = [];
+      for (const col of this.columns) {
+        const last = groups[groups.length - 1];
+        if (last && last.category === col.category) {
+          last.columns.push(col);
+        } else {
+          const label = (this.categories || {})[col.category] || col.category;
+          groups.push({ key: col.id, category: col.category, label, columns: [col] });
+        }
+      }
+      return groups;
+    },
     visible() {
       void this.rev; // the dependency on the card store (a plain Map, not reactive)
       const f = this.flt;
@@ -410,7 +436,7 @@ const CSS = `
   --kb-border: #d3d8e0; --kb-focus: #1565c0; --kb-target: #d7e8fb; --kb-target-line: #1976d2;
   --kb-warn: #fdecc8; --kb-warn-text: #8a4b00; --kb-tag: #e3e7ee; --kb-avatar: #cfd8e3; --kb-menu: #ffffff;
   --kb-cat-todo: #78909c; --kb-cat-in_progress: #1e88e5; --kb-cat-waiting: #f9a825; --kb-cat-done: #43a047;
-  --kb-cat-cancelled: #9e9e9e; --kb-width: 260px;
+  --kb-cat-cancelled: #9e9e9e; --kb-width: 260px; --kb-group: #dde2ea;
   position: relative; height: var(--kanban-height, calc(100vh - 160px)); overflow: auto;
   background: var(--kb-bg); color: var(--kb-text); font-size: 13px; line-height: 1.35; border-radius: 4px;
 }
@@ -418,10 +444,27 @@ body.body--dark .kanban {
   --kb-bg: #16181d; --kb-col: #20242b; --kb-card: #2a2f38; --kb-text: #e4e7ec; --kb-muted: #9aa4b2;
   --kb-border: #3a404b; --kb-focus: #90caf9; --kb-target: #1f3550; --kb-target-line: #64b5f6;
   --kb-warn: #4a3514; --kb-warn-text: #ffcc80; --kb-tag: #39404b; --kb-avatar: #44505f; --kb-menu: #2a2f38;
+  --kb-group: #2b3039;
 }
 .kanban__inner { display: flex; flex-direction: column; width: max-content; min-width: 100%; height: 100%; }
 .kanban--lanes .kanban__inner { height: auto; min-height: 100%; }
 .kanban__heads { display: flex; gap: 8px; padding: 8px 8px 0; position: sticky; top: 0; z-index: 2; background: var(--kb-bg); }
+.kanban-group { display: flex; flex-direction: column; gap: 4px; }
+.kanban-group__head {
+  display: flex; align-items: baseline; gap: 8px; min-width: 0; padding: 3px 8px; border-radius: 4px;
+  background: var(--kb-group); border-left: 4px solid var(--kb-group-color, var(--kb-cat-todo));
+  font-size: 11px; font-weight: 700; letter-spacing: .04em; text-transform: uppercase;
+}
+.kanban-group__label { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.kanban-group__count {
+  margin-left: auto; color: var(--kb-muted); font-weight: 500; text-transform: none; letter-spacing: 0; white-space: nowrap;
+}
+.kanban-group__cols { display: flex; gap: 8px; }
+.kanban-group--todo { --kb-group-color: var(--kb-cat-todo); }
+.kanban-group--in_progress { --kb-group-color: var(--kb-cat-in_progress); }
+.kanban-group--waiting { --kb-group-color: var(--kb-cat-waiting); }
+.kanban-group--done { --kb-group-color: var(--kb-cat-done); }
+.kanban-group--cancelled { --kb-group-color: var(--kb-cat-cancelled); }
 .kanban-head {
   width: var(--kb-width); display: flex; align-items: center; gap: 6px; padding: 6px 8px; background: var(--kb-col);
   border-top: 3px solid var(--kb-cat-todo); border-radius: 4px 4px 0 0; font-weight: 600;
@@ -491,6 +534,7 @@ body.body--dark .kanban {
 .kanban-card__days { grid-column: 3; font-variant-numeric: tabular-nums; white-space: nowrap; justify-self: end; }
 .kanban-chip { display: inline-block; border-radius: 8px; padding: 0 6px; font-size: 11px; line-height: 16px; white-space: nowrap; }
 .kanban-chip--prio { background: var(--kb-prio); color: #fff; }
+.kanban-chip--flag { background: #c10015; color: #fff; margin-left: 4px; }
 .kanban-chip--tag { background: var(--kb-tag); color: var(--kb-text); max-width: 100%; overflow: hidden; text-overflow: ellipsis; }
 .kanban-avatar {
   width: 20px; height: 20px; border-radius: 50%; background: var(--kb-avatar); color: var(--kb-text);

@@ -20,6 +20,10 @@ step without resending the whole board, so a reconnecting client renders the pre
 Anything that sends the whole element again (`update()`, `.props()`, `.classes()` after
 the first render) resends every card and forgets the browser's pending moves.
 
+Above the column heads, consecutive columns of one category share a group header (the
+category's name, given translated in `categories`, and how many columns it spans); the
+columns keep their order, so a workflow that interleaves categories shows one group per run.
+
 The board is as tall as the CSS variable `--kanban-height` (default `calc(100vh - 160px)`),
 or give it a height with `.style()`; its styles come with kanban.js (one <style> per page).
 """
@@ -35,7 +39,7 @@ LaneBy = Literal["assignee", "priority", "vendor"]
 LANES: frozenset[str] = frozenset({"assignee", "priority", "vendor"})
 CATEGORIES: frozenset[str] = frozenset({"todo", "in_progress", "waiting", "done", "cancelled"})
 LABEL_KEYS: tuple[str, ...] = ("board", "empty", "over_wip", "days", "drop_here", "not_allowed", "move_to",
-                               "unassigned", "no_vendor", "lane_none")
+                               "unassigned", "no_vendor", "lane_none", "group_columns")
 FILTER_KEYS: tuple[str, ...] = ("text", "assignee", "priority", "tag", "vendor", "mine")
 
 
@@ -46,20 +50,27 @@ class KanbanBoard(ui.element, component="kanban.js"):
         `category` is one of todo, in_progress, waiting, done, cancelled; `wip` an int or None.
     :param cards: card dicts (fields listed at the top of kanban.js); each needs at least
         `id`, `ref`, `title`, `state` (a column id), `version` and `targets` (column ids).
-    :param labels: translated texts, keys `LABEL_KEYS`; `days` may hold `{n}`, `over_wip` `{n}` and `{wip}`.
+    :param labels: translated texts, keys `LABEL_KEYS`; `days` may hold `{n}`, `over_wip` `{n}` and `{wip}`,
+        `group_columns` `{n}` (the number of columns under a category's group header).
+    :param categories: the translated name of each category the columns use (group headers).
     :param lane_by: None, "assignee", "priority" or "vendor" (swimlanes).
-    :raises ValueError: on a missing label, an unknown lane or category, or a repeated column id.
+    :raises ValueError: on a missing label or category name, an unknown lane or category, or a repeated column id.
     """
 
     def __init__(self, columns: Sequence[Mapping[str, Any]], cards: Iterable[Mapping[str, Any]], *,
-                 labels: Mapping[str, str], lane_by: LaneBy | None = None) -> None:
+                 labels: Mapping[str, str], categories: Mapping[str, str], lane_by: LaneBy | None = None) -> None:
         super().__init__()
         missing = [key for key in LABEL_KEYS if key not in labels]
         if missing:
             raise ValueError(f"KanbanBoard labels lack: {', '.join(missing)}")
+        checked = _checked_columns(columns)
+        unnamed = sorted({c["category"] for c in checked if not categories.get(c["category"])})
+        if unnamed:
+            raise ValueError(f"KanbanBoard categories lack a name for: {', '.join(unnamed)}")
         self._cards: dict[str, dict[str, Any]] = {}
         with self._props.suspend_updates():
-            self._props["columns"] = _checked_columns(columns)
+            self._props["columns"] = checked
+            self._props["categories"] = {c["category"]: str(categories[c["category"]]) for c in checked}
             self._props["labels"] = dict(labels)
             self._props["lane_by"] = _checked_lane(lane_by)
             self._props["filter"] = _checked_filter({})

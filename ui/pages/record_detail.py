@@ -10,10 +10,10 @@ from uuid import UUID, uuid4
 from nicegui import run, ui
 
 from domain.errors import DomainError, ValidationFailed
-from domain.records import comments
+from domain.records import comments, kind_fields
 from domain.records import fields as record_fields
 from domain.records import service as records
-from domain.workflows.perform import TransitionRefused, perform
+from domain.workflows.perform import MIGRATION, TransitionRefused, perform
 from engine.model import label_text
 from engine.runtime import ActionOption
 from engine.values import zone
@@ -54,15 +54,19 @@ class DetailPage:
         ui.context.client.on_delete(unsubscribe)
 
     async def render(self) -> None:
-        self.body.clear()
+        # read first, then clear and build with no await in between: a live update arriving while
+        # a save re-renders must replace the page, not add a second copy of it
         try:
-            self.detail = await run.io_bound(records.get_detail, self.viewer.ctx, reference=self.ref)
-            entries = await run.io_bound(comments.timeline, self.viewer.ctx, record_id=self.detail.record.id)
-            self.choices = await run.io_bound(records.choices, self.viewer.ctx)
+            detail = await run.io_bound(records.get_detail, self.viewer.ctx, reference=self.ref)
+            entries = await run.io_bound(comments.timeline, self.viewer.ctx, record_id=detail.record.id)
+            choices = await run.io_bound(records.choices, self.viewer.ctx)
         except DomainError as error:
+            self.body.clear()
             with self.body:
                 empty_state("search_off", _("Record not found"), error_text(error))
             return
+        self.body.clear()
+        self.detail, self.choices = detail, choices
         detail, rec = self.detail, self.detail.record
         locale = current_locale()
         state = detail.definition.state(rec.state) if rec.state in {s.id for s in detail.definition.states} else None
@@ -74,6 +78,7 @@ class DetailPage:
                 ui.label(str(rec.values.get("title", ""))).classes("text-h6")
                 ui.badge(label_text(state.name, locale, rec.state) if state else rec.state,
                          color=CATEGORY_COLOURS.get(state.category if state else "todo", "grey-7"))
+                self._status()
             with labelled(ui.row().classes("items-center gap-2"), _("Actions")):
                 for option in detail.actions:
                     self._action_button(option)
@@ -84,6 +89,33 @@ class DetailPage:
                     self._fields()
                 with ui.column().classes("w-1/2 gap-2"):
                     self._timeline(entries)
+
+    def _status(self) -> None:
+        """An asset's operational status beside its lifecycle state (the two are independent),
+        with the one-click change to the other status for those who may edit."""
+        assert self.detail is not None
+        detail, rec = self.detail, self.detail.record
+        if not any(f.key == "operational_status" for f in detail.fields):
+            return
+        status = rec.values.get("operational_status")
+        if status in kind_fields.STATUS_LABELS:
+            ui.badge(_(kind_fields.STATUS_LABELS[status]), color="negative" if status == "down" else "positive")
+        if detail.can_edit:
+            to = "up" if status == "down" else "down"
+            ui.button(_("Mark as up") if to == "up" else _("Mark as down"),
+                      icon="play_circle" if to == "up" else "report",
+                      on_click=lambda: self.set_status(to)).props("outline dense no-caps")
+
+    async def set_status(self, status: str) -> None:
+        assert self.detail is not None
+        rec = self.detail.record
+        try:
+            await run.io_bound(lambda: records.update_record(self.viewer.ctx, record_id=rec.id,
+                                                             expected_version=rec.version,
+                                                             values={"operational_status": status}))
+        except DomainError as error:
+            ui.notify(error_text(error), type="warning", multi_line=True)
+        await self.render()
 
     def _action_button(self, option: ActionOption) -> None:
         label = label_text(option.label, current_locale(), option.transition_id)
@@ -149,6 +181,8 @@ class DetailPage:
                         to = definition.state(entry.data["to"]) if entry.data["to"] in {
                             s.id for s in definition.states} else None
                         name = label_text(t.label, locale, entry.data["transition"]) if t else entry.data["transition"]
+                        if entry.data["transition"] == MIGRATION:  # a designer moved it to a newer version
+                            name = _("Moved to version {number}", number=entry.data["inputs"].get("version", "?"))
                         ui.label(_("{who} · {action} → {state} · {when}", who=who, action=name,
                                    state=label_text(to.name, locale, entry.data["to"]) if to else entry.data["to"],
                                    when=when)).classes("text-caption")
@@ -292,7 +326,8 @@ async def new_record_dialog(viewer: Viewer, kind: str, types: list[records.TypeV
                     ui.label(error_text(error)).classes("text-negative")
                 return
             with holder:
-                state["form"] = FieldForm(fields, choices=choices, locale=locale, tz=viewer.timezone)
+                state["form"] = FieldForm(fields, values=kind_fields.with_defaults(fields, {}), choices=choices,
+                                          locale=locale, tz=viewer.timezone)
                 state["tags"] = await tag_picker(viewer, kind, [])
 
         type_select.on_value_change(show_form)

@@ -10,11 +10,13 @@ from uuid import UUID
 from nicegui import run, ui
 
 from domain.errors import DomainError
-from domain.records import listing
+from domain.records import fields as record_fields
+from domain.records import kind_fields, listing
 from domain.records import service as records
 from domain.records import views as saved_views
 from domain.records.listing import FieldFilter, ListQuery
-from engine.model import label_text
+from engine.model import FieldDef, label_text
+from engine.values import zone
 from ui.i18n import _, current_locale, error_text, fmt_datetime
 from ui.session import Viewer
 from ui.widgets import dialog_buttons, empty_state, labelled, show_error
@@ -22,6 +24,10 @@ from ui.widgets import dialog_buttons, empty_state, labelled, show_error
 PAGE_SIZE = 50
 OPERATORS = {"eq": "=", "ne": "≠", "contains": "∋", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
 PROGRESS_FROM = 20  # bulk moves over more records than this show a progress bar
+# kind-specific built-in columns (after Due); sortable ones are stored as text that sorts right
+KIND_COLUMNS = {"project": ("owner", "start_date"), "asset": ("operational_status",)}
+SORTABLE_FIELDS = frozenset({"start_date", "operational_status"})  # ISO dates; "down" before "up"
+STATUS = "operational_status"
 
 
 class ListPage:
@@ -31,6 +37,10 @@ class ListPage:
         self.types, self.chosen, self.choices = types, chosen, choices
         self.offset, self.sort, self.descending, self.page_size = 0, "reference", True, PAGE_SIZE
         self.rows: list[listing.ListRow] = []
+        by_key = {f.key: f for f in kind_fields.KIND_FIELDS}
+        self.extra: dict[str, FieldDef] = {  # the kind's own built-in columns this viewer may see
+            key: by_key[key] for key in KIND_COLUMNS.get(kind, ())
+            if viewer.ctx.vendor_id is None or by_key[key].visible_to_vendor}
 
     async def build(self) -> None:
         locale = current_locale()
@@ -50,6 +60,11 @@ class ListPage:
             self.created_from = ui.input(_("Created from"), placeholder="-7d").props("dense").classes("w-28")
             self.created_to = ui.input(_("Created to"), placeholder="today").props("dense").classes("w-28")
             self.due_to = ui.input(_("Due by"), placeholder="+7d").props("dense").classes("w-28")
+            self.status: ui.select | None = None
+            if STATUS in self.extra:
+                self.status = ui.select({"": _("Any status"), **record_fields.option_labels(self.extra[STATUS], _)},
+                                        value="", label=label_text(self.extra[STATUS].label, locale, STATUS)).props(
+                    "dense options-dense").classes("w-40")
         with ui.row().classes("items-end gap-2 w-full"):
             field_names = {k: label_text(f.label, locale, k) for k, f in self.custom.items()}
             self.field = ui.select({"": _("Any field"), **field_names}, value="", label=_("Field")).props(
@@ -63,7 +78,7 @@ class ListPage:
                 "dense options-dense clearable").classes("w-48")
             ui.button(_("Save view"), icon="bookmark_add", on_click=self.save_view).props("flat dense no-caps")
             ui.button(_("Export CSV"), icon="download", on_click=self.export).props("flat dense no-caps")
-        for element in (self.text, self.states, self.priority, self.assignee):
+        for element in (self.text, self.states, self.priority, self.assignee, *([self.status] if self.status else [])):
             element.on_value_change(self.apply)
         with ui.row().classes("items-center gap-2"):
             self.bulk = ui.button(_("Move selected"), icon="moving", on_click=self.bulk_move).props(
@@ -77,6 +92,8 @@ class ListPage:
             {"name": "priority", "label": _("Priority"), "field": "priority", "sortable": True, "align": "left"},
             {"name": "assignee", "label": _("Assignee"), "field": "assignee", "sortable": True, "align": "left"},
             {"name": "due_date", "label": _("Due"), "field": "due_date", "sortable": True, "align": "left"},
+            *({"name": key, "label": label_text(f.label, locale, key), "field": key, "sortable": key in SORTABLE_FIELDS,
+               "align": "left"} for key, f in self.extra.items()),
             {"name": "tags", "label": _("Tags"), "field": "tags", "align": "left"},
             {"name": "updated_at", "label": _("Updated"), "field": "updated_at", "sortable": True, "align": "left"},
         ]
@@ -96,8 +113,10 @@ class ListPage:
 
     def query(self) -> ListQuery:
         filters: tuple[FieldFilter, ...] = ()
+        if self.status is not None and self.status.value:
+            filters = (FieldFilter(key=STATUS, op="eq", value=self.status.value),)
         if self.field.value and (self.value.value or "").strip():
-            filters = (FieldFilter(key=self.field.value, op=self.operator.value, value=self.value.value.strip()),)
+            filters += (FieldFilter(key=self.field.value, op=self.operator.value, value=self.value.value.strip()),)
         return ListQuery(kind=self.kind, workflow_key=self.chosen.workflow_key, text=self.text.value or "",
                          states=tuple(self.states.value or ()), priorities=(self.priority.value,)
                          if self.priority.value else (), assignee=self.assignee.value or None,
@@ -113,7 +132,10 @@ class ListPage:
         self.assignee.value = q.assignee or ""
         self.created_from.value, self.created_to.value = q.created_from or "", q.created_to or ""
         self.due_to.value = q.due_to or ""
-        first = q.field_filters[0] if q.field_filters else None
+        if self.status is not None:
+            self.status.value = next((str(f.value) for f in q.field_filters if f.key == STATUS and f.op == "eq"
+                                      and f.value in kind_fields.STATUS_LABELS), "")
+        first = next((f for f in q.field_filters if f.key in self.custom), None)
         self.field.value = first.key if first and first.key in self.custom else ""
         self.operator.value = first.op if first and first.op in OPERATORS else "eq"
         self.value.value = str(first.value or "") if first else ""
@@ -139,15 +161,18 @@ class ListPage:
         self.rows = page.rows
         people, vendors = self.choices.get("user", {}), self.choices.get("vendor", {})
         priorities = _priorities()
-        locale = current_locale()
+        locale, tz = current_locale(), zone(self.viewer.timezone)
         self.table.rows = [{
             "id": str(r.record_id), "reference": r.reference, "title": str(r.values.get("title", "")),
             "state": label_text(r.state_label, locale, r.state), "priority": priorities.get(r.priority, r.priority),
             "assignee": people.get(str(r.assignee_id), "") if r.assignee_id else "",
             "vendor": vendors.get(str(r.vendor_id), "") if r.vendor_id else "",
             "due_date": str(r.values.get("due_date", "")), "tags": ", ".join(r.tags),
-            "updated_at": fmt_datetime(r.updated_at, self.viewer.timezone, "short")} for r in page.rows]
-        sort_by = None if self.sort.startswith("field:") else self.sort
+            "updated_at": fmt_datetime(r.updated_at, self.viewer.timezone, "short"),
+            **{key: record_fields.display(f, r.values.get(key), locale, translate=_, tz=tz, names=people)
+               for key, f in self.extra.items()}} for r in page.rows]
+        column = self.sort.removeprefix("field:")  # a sortable kind column shows its arrow too
+        sort_by = column if column in SORTABLE_FIELDS or not self.sort.startswith("field:") else None
         self.table.pagination = {**self.table.pagination, "rowsNumber": page.total, "rowsPerPage": self.page_size,
                                  "page": self.offset // self.page_size + 1, "sortBy": sort_by,
                                  "descending": self.descending}
@@ -164,7 +189,8 @@ class ListPage:
         self.page_size = rows_per_page if 0 < rows_per_page <= listing.PAGE_MAX else listing.PAGE_MAX
         self.offset = (int(pagination.get("page", 1)) - 1) * self.page_size
         sort_by = pagination.get("sortBy") or "reference"
-        self.sort = sort_by if sort_by in listing.SORTS else "reference"
+        self.sort = sort_by if sort_by in listing.SORTS else (
+            f"field:{sort_by}" if sort_by in SORTABLE_FIELDS and sort_by in self.extra else "reference")
         self.descending = bool(pagination.get("descending"))
         await self.reload()
 

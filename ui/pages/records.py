@@ -50,6 +50,9 @@ VENDOR_PAGE = KindPage("vendor", "/vendors", N_("Vendors"), "handyman", N_("New 
                        N_("No vendor onboarding workflow yet"),
                        N_("Publish the vendor onboarding workflow in the Designer to start."))
 PRIORITY_NAMES = {"low": N_("Low"), "normal": N_("Normal"), "high": N_("High"), "urgent": N_("Urgent")}
+# the board's column group headers (engine.model.CATEGORIES; the same words as the designer's)
+CATEGORY_NAMES = {"todo": N_("To do"), "in_progress": N_("In progress"), "waiting": N_("Waiting"),
+                  "done": N_("Done"), "cancelled": N_("Cancelled")}
 
 
 def priority_names() -> dict[str, str]:
@@ -80,6 +83,7 @@ class BoardPage:
         self.pending: set[UUID] = set()
         self.refreshing = False
         self.priority_labels = priority_names()
+        self.down_label = _("Down")
         self.moves: dict[int, tuple[tuple[ActionOption, ...], list[str], dict[str, str]]] = {}
         self.now = datetime.now(UTC)
 
@@ -154,7 +158,8 @@ class BoardPage:
         self.container.clear()
         with self.container:
             self.board = KanbanBoard(self._columns(), [self._card(c) for c in self.data.cards],
-                                     labels=self._labels(), lane_by=self.lanes.value or None)
+                                     labels=self._labels(), lane_by=self.lanes.value or None,
+                                     categories={key: _(name) for key, name in CATEGORY_NAMES.items()})
             self.board.classes("w-full")
             self.board.on("move", self.on_move)
             self.board.on("open", self.on_open)
@@ -185,7 +190,7 @@ class BoardPage:
                 "vendor": self.choices.get("vendor", {}).get(vendor_id) if vendor_id and self.spec.kind != "vendor"
                 else None,
                 "vendor_id": vendor_id, "tags": list(card.tags), "days": days, "targets": targets,
-                "blocked": blocked}
+                "blocked": blocked, "flag": self.down_label if card.down else None}
 
     def _moves(self, options: tuple[ActionOption, ...]) -> tuple[list[str], dict[str, str]]:
         """Drop targets and blocked columns with their reasons; cards deciding alike share `options`
@@ -203,7 +208,8 @@ class BoardPage:
         return {"board": _("Board"), "empty": _("No cards"), "over_wip": _("Over the WIP limit"),
                 "days": _("{n} d"), "drop_here": _("Drop here"),
                 "not_allowed": _("You cannot move this card here"), "move_to": _("Move to"),
-                "unassigned": _("Unassigned"), "no_vendor": _("No vendor"), "lane_none": _("None")}
+                "unassigned": _("Unassigned"), "no_vendor": _("No vendor"), "lane_none": _("None"),
+                "group_columns": _("Columns: {n}")}
 
     # --- filters --------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ import pytest
 
 from domain.errors import ValidationFailed
 from domain.records import fields as F
+from domain.records.kind_fields import KIND_FIELDS, with_defaults
 from engine.builtins import BUILTIN_FIELDS
 from engine.conditions import Actor
 from engine.load import compile_definition
@@ -384,8 +385,64 @@ def test_required_keys() -> None:
     assert F.required_keys((a, b, c), state="s1", for_state="s2", creating=False) == {"b", "c"}
 
 
+def test_kind_builtins_join_the_form_where_a_kind_names_them() -> None:
+    definition = compile_definition(TEMPLATE.read_bytes())
+    form = F.form_fields(definition, kind_builtins=("title", "owner", "start_date", "operational_status"))
+    assert [f.key for f in form][:4] == ["title", "owner", "start_date", "operational_status"]
+    assert (form[1].type, form[2].type, form[3].options) == ("user", "date", ("up", "down"))
+
+
+KIND = {f.key: f for f in KIND_FIELDS}
+PROJECT = (KIND["start_date"], fd("date", "target_completion"), fd("text", "title"))
+ORDER: list[tuple[dict[str, Any], dict[str, Any], dict[str, str] | None]] = [
+    # raw, existing, refused field -> its {date} (None: accepted)
+    ({"start_date": "2026-10-01", "target_completion": "2026-09-30"}, {}, {"start_date": "2026-09-30"}),
+    ({"start_date": "2026-09-30", "target_completion": "2026-09-30"}, {}, None),
+    ({"start_date": "2026-10-01"}, {}, None),
+    ({"target_completion": "2026-01-01"}, {"start_date": "2026-03-01"}, {"target_completion": "2026-03-01"}),
+    ({"start_date": "2026-04-01"}, {"target_completion": "2026-03-01"}, {"start_date": "2026-03-01"}),
+    ({"title": "Renamed"}, {"start_date": "2026-04-01", "target_completion": "2026-03-01"}, None),  # old data
+    ({"target_completion": ""}, {"start_date": "2026-04-01", "target_completion": "2026-03-01"}, None),
+]
+
+
+@pytest.mark.parametrize(("raw", "existing", "refused"), ORDER)
+def test_a_start_date_after_the_target_completion_is_refused_at_the_field_entered(
+        raw: dict[str, Any], existing: dict[str, Any], refused: dict[str, str] | None) -> None:
+    if refused is None:
+        clean(PROJECT, raw, existing=existing, creating=False)
+        return
+    error = refusal(PROJECT, raw, existing=existing, creating=False)
+    [(key, date_)] = refused.items()
+    assert list(error.fields) == [key] and error.params_for(key) == {"date": date_}
+    assert "start date" in error.fields[key]
+
+
+def test_a_transition_dialog_with_one_date_is_checked_against_the_stored_other() -> None:
+    target = (fd("date", "target_completion"),)
+    error = refusal(target, {"target_completion": "2026-01-01"}, existing={"start_date": "2026-03-01"},
+                    creating=False, for_state="execution")
+    assert error.params_for("target_completion") == {"date": "2026-03-01"}
+
+
+def test_a_date_order_pair_of_another_type_is_not_compared() -> None:
+    fields = (KIND["start_date"], fd("text", "target_completion"))
+    assert clean(fields, {"start_date": "2026-10-01", "target_completion": "2026-09-30"}) == {
+        "start_date": "2026-10-01", "target_completion": "2026-09-30"}
+
+
+def test_an_asset_is_up_when_nothing_else_was_entered() -> None:
+    status = KIND["operational_status"]
+    assert with_defaults((status,), {}) == {"operational_status": "up"}
+    assert with_defaults((status,), {"operational_status": ""}) == {"operational_status": "up"}
+    assert with_defaults((status,), {"operational_status": "down"}) == {"operational_status": "down"}
+    assert with_defaults((fd("text", "title"),), {"title": "x"}) == {"title": "x"}  # no status field, no default
+    assert clean((status,), with_defaults((status,), {})) == {"operational_status": "up"}
+    assert refusal((status,), {"operational_status": "sideways"}).fields == {"operational_status": MSG_SELECT}
+
+
 def no(text: str) -> str:
-    return {"Yes": "Sí", "No": "No", "High": "Alta"}.get(text, text)
+    return {"Yes": "Sí", "No": "No", "High": "Alta", "Down": "Parado"}.get(text, text)
 
 
 DISPLAY: list[tuple[FieldDef, Any, str, str]] = [
@@ -404,6 +461,8 @@ DISPLAY: list[tuple[FieldDef, Any, str, str]] = [
     (fd("select"), "on_hold", "en", "On hold"),
     (fd("multiselect"), ["hvac", "on_hold"], "en", "Hvac, On hold"),
     (next(f for f in BUILTIN_FIELDS if f.key == "priority"), "high", "es", "Alta"),
+    (next(f for f in KIND_FIELDS if f.key == "operational_status"), "down", "es", "Parado"),
+    (next(f for f in KIND_FIELDS if f.key == "owner"), "u1", "en", "Ana García"),
     (fd("user"), "u1", "en", "Ana García"),
     (fd("vendor"), "v9", "en", "v9"),
     (fd("text"), "Leaking tap", "fr", "Leaking tap"),

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.errors import PermissionDenied, ValidationFailed
-from domain.records import listing, views
+from domain.records import field_index, listing, views
 from domain.records import service as records
 from domain.records.listing import FieldFilter, ListQuery
 from domain.workflows.perform import perform
@@ -163,3 +163,75 @@ def test_index_lookups_stay_inside_the_tenant(tenant):
         session.execute(sql("select set_config('app.tenant_id', '', true)"))
         assert session.execute(sql("select count(*) from baton_instances_with_title('request', "
                                    "to_tsquery('simple', 'boil:*'))")).scalar() == 0
+
+
+def test_a_sort_on_a_custom_field_pages_through_values_then_missing_ones(tenant, monkeypatch):
+    made = [_make(tenant.admin, f"Job {i}", cost=c) for i, c in enumerate((300, None, 1200, 300, None, 80, 1200))]
+    refs = {m.reference: m for m in made}
+    for descending in (True, False):
+        query = ListQuery(kind="request", sort="field:cost_estimate", descending=descending)
+        whole = _refs(listing.list_records(tenant.admin, query))
+        paged = [ref for offset in range(0, 8, 3)
+                 for ref in _refs(listing.list_records(tenant.admin, query, offset=offset, limit=3))]
+        assert paged == whole and len(whole) == len(made)
+        amounts = [refs[r].values.get("cost_estimate", {}).get("amount") for r in whole]
+        assert amounts[-2:] == [None, None]  # missing values last, newest first, in either direction
+        assert whole[-2:] == [made[4].reference, made[1].reference]
+        numbers = [float(a) for a in amounts[:-2]]
+        assert numbers == sorted(numbers, reverse=descending)
+        # equal amounts: newest first
+        assert whole.index(made[6].reference) < whole.index(made[2].reference)
+        assert listing.list_records(tenant.admin, query, offset=6, limit=3).rows[0].reference == made[1].reference
+        monkeypatch.setattr(field_index, "sort_value", lambda *args: None)
+        assert _refs(listing.list_records(tenant.admin, query)) == whole  # as the JSONB expression orders
+        monkeypatch.undo()
+
+
+def test_field_filters_and_sorts_show_and_count_only_what_the_viewer_may_see(tenant):
+    other = factories.with_roles(new_tenant(), "director")
+    published(other)
+    records.ensure_default_types(other.admin)
+    requester = ctx_for(add_person(tenant, "requester"))
+    vendor_id = factories.new_vendor(tenant)
+    vendor_user = ctx_for(add_person(tenant, "vendor", vendor_id=vendor_id))
+    own = [_make(requester, "My leak", "plumbing", cost=500), _make(requester, "My drip", "plumbing", cost=550)]
+    staff = _make(tenant.admin, "Staff leak", "plumbing", cost=700)
+    theirs = [_make(tenant.admin, f"Vendor leak {i}", "plumbing", cost=900 + i, vendor=str(vendor_id))
+              for i in range(2)]
+    foreign = [_make(other.admin, f"Foreign leak {i}", "plumbing", cost=600 + i) for i in range(3)]  # same values
+    mine, vendors = {r.reference for r in own}, {r.reference for r in theirs}
+    everyone = mine | vendors | {staff.reference}
+    queries = [
+        ListQuery(kind="request", field_filters=(FieldFilter(key="cost_estimate", op="gte", value="0"),),
+                  sort="field:cost_estimate"),
+        ListQuery(kind="request", field_filters=(FieldFilter(key="cost_estimate", op="not_empty"),),
+                  sort="field:cost_estimate", descending=False),
+        ListQuery(kind="request", field_filters=(FieldFilter(key="cost_estimate", op="ne", value="1"),
+                                                 FieldFilter(key="location_detail", op="empty"))),
+        ListQuery(kind="request", due_to="+1w", sort="due_date"),
+    ]
+    plumbing = ListQuery(kind="request", field_filters=(FieldFilter(key="category", op="eq", value="plumbing"),))
+    with pytest.raises(ValidationFailed):  # a field hidden from vendors cannot be filtered on
+        listing.list_records(vendor_user, plumbing)
+    for record in (*own, staff, *theirs, *foreign):  # long overdue, so the due date filter keeps them
+        owner_sql("update workflow_instances set fields = fields || '{\"due_date\": \"2020-01-01\"}' where id = :i",
+                  i=record.instance_id)
+    for viewer, expected in ((tenant.admin, everyone), (requester, mine), (vendor_user, vendors)):
+        for query in (*queries, *((plumbing,) if viewer is not vendor_user else ())):
+            assert set(_refs(listing.list_records(viewer, query))) == expected
+            first = listing.list_records(viewer, query, limit=1)  # a full page: the count query answers
+            assert (first.total, first.more) == (len(expected), False)
+
+
+def test_the_count_stops_at_its_cap_and_says_there_are_more(tenant, monkeypatch):
+    for i in range(4):
+        _make(tenant.admin, f"Job {i}", cost=100 * i)
+    monkeypatch.setattr(listing, "COUNT_MAX", 3)
+    query = ListQuery(kind="request", field_filters=(FieldFilter(key="category", op="eq", value="plumbing"),))
+    page = listing.list_records(tenant.admin, query, limit=2)
+    assert (page.total, page.more, len(page.rows)) == (3, True, 2)
+    assert listing.list_records(tenant.admin, query, offset=3, limit=2).rows  # paging goes on past the count
+    monkeypatch.setattr(listing, "COUNT_MAX", 4)
+    for offset, limit in ((0, 50), (1, 2), (3, 2), (9, 2)):  # a short page or one past the end: the same total
+        page = listing.list_records(tenant.admin, query, offset=offset, limit=limit)
+        assert (page.total, page.more) == (4, False)
