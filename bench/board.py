@@ -61,11 +61,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from board_browser import Server, browser_figures, verify  # noqa: E402  (bench/, beside this script)
+from board_browser import browser_figures, verify  # noqa: E402  (bench/, beside this script)
 from board_build import perform_reference, server_build  # noqa: E402
 from board_data import seed, vacuum  # noqa: E402
 from board_figures import summary  # noqa: E402
 from scratch import scratch_database  # noqa: E402
+from serve import Server  # noqa: E402
 
 from storage.postgres import DatabaseUrls  # noqa: E402
 

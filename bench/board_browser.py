@@ -10,7 +10,7 @@ from typing import Any
 
 from board_data import WORKFLOW
 from board_figures import ms
-from serve import CHROMIUM_ARGS, PASSWORD, chromium
+from serve import CHROMIUM_ARGS, chromium, sign_in
 
 VIEWPORT = {"width": 1920, "height": 1080}  # the first four columns (to Vendor assignment) in view
 TIMEOUT_MS = 60_000
@@ -86,11 +86,7 @@ def _signed_in_page(browser: Any, base: str, email: str) -> Any:
     context = browser.new_context(base_url=base, viewport=VIEWPORT)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Dashboard", level=1).wait_for()
+    sign_in(page, email)
     return page
 
 

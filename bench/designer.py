@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from designer_data import big_workflow  # noqa: E402  (bench/, beside this script)
 from scratch import scratch_database  # noqa: E402
-from serve import CHROMIUM_ARGS, PASSWORD, Server, chromium  # noqa: E402
+from serve import CHROMIUM_ARGS, PASSWORD, Server, chromium, sign_in  # noqa: E402
 
 KEY = "big_flow"
 VIEWPORT = {"width": 1920, "height": 1080}
@@ -98,11 +98,7 @@ def _browser(base: str, email: str, doc: dict[str, Any], args: argparse.Namespac
         try:
             page = browser.new_context(base_url=base, viewport=VIEWPORT).new_page()
             page.set_default_timeout(TIMEOUT_MS)
-            page.goto("/login")
-            page.get_by_label("E-mail").fill(email)
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            page.get_by_role("heading", name="Dashboard", level=1).wait_for()
+            sign_in(page, email)
             counts = [len(doc["states"]), len(doc["transitions"])]
             for round_ in range(args.rounds + 1):  # the first of each is a warm-up
                 # each measured page is reached from the dashboard: a navigation's clock starts before the

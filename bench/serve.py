@@ -9,6 +9,7 @@ import os
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 from storage.postgres import DatabaseUrls
 
@@ -17,6 +18,15 @@ PASSWORD = "bench-password-2026"  # every account the benchmarks create
 CHROMIUM_CANDIDATES = (Path("/usr/lib/chromium/chromium"), Path("/usr/bin/chromium"))  # as tests/e2e/conftest.py
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def sign_in(page: Any, email: str) -> None:
+    """Sign `email` in through the login page, as a person does; returns on the dashboard."""
+    page.goto("/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Dashboard", level=1).wait_for()
 
 
 def chromium() -> str:
