@@ -14,6 +14,7 @@ from domain.workflows import definitions
 from tests import factories
 from tests.e2e.test_board_journeys import _column, _drag
 from tests.e2e.test_shell_journeys import choose, signed_in
+from ui.designer.document import DesignDocument
 
 pytestmark = pytest.mark.e2e
 
@@ -165,3 +166,38 @@ def test_the_simulator_shows_a_requester_why_an_action_is_disabled(page: Page) -
     page.get_by_role("button", name="Start over").click()
     actions.get_by_role("button", name="Submit").click()
     expect(page.get_by_role("list", name="What happened")).to_contain_text("Submit: Draft → Submitted")
+
+
+def test_versions_are_compared_and_records_moved_to_the_newer_one(page: Page) -> None:
+    bundle = factories.with_roles(factories.new_tenant(), "director")
+    first = factories.published(bundle)
+    records.ensure_default_types(bundle.admin)
+    requester = factories.ctx_for(factories.add_person(bundle, "requester"))
+    for n in range(3):
+        records.create_record(requester, kind="request", type_key="maintenance",
+                              values={"title": f"Tap {n}", "category": "plumbing"})
+    changed = DesignDocument(first.document)
+    changed.rename_state("draft", "new_request")
+    changed.update(changed.state("on_hold"), {"category": "todo"})
+    definitions.publish(bundle.admin, version_id=definitions.save_draft(bundle.admin, document=changed.doc).id)
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    signed_in(page, bundle.admin_email)
+    page.goto("/designer/maintenance_request")
+    page.get_by_role("button", name="Versions").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_label("Versions")).to_contain_text("Published")
+    dialog.get_by_role("button", name="Compare").click()
+    differences = dialog.get_by_label("Differences")
+    expect(differences).to_contain_text("State new_request: added")
+    expect(differences).to_contain_text("State draft: removed")
+    expect(differences).to_contain_text("State on_hold: changed (category)")
+
+    dialog.get_by_role("button", name="Move records…").click()
+    moving = page.get_by_role("dialog").filter(has_text="Move records from version 1 to version 2")
+    expect(moving).to_contain_text("3 record(s) have no state in version 2")
+    expect(moving.get_by_role("button", name="Move records")).to_be_disabled()
+    choose(page, "Move to", "Draft")
+    expect(moving).to_contain_text("3 record(s) will move to version 2")
+    moving.get_by_role("button", name="Move records").click()
+    expect(page.get_by_text("3 record(s) moved to version 2.")).to_be_visible()
+    assert factories.audit_rows(bundle.tenant_id, "workflow.migrate") != []
