@@ -69,6 +69,15 @@ def test_admin_draws_publishes_and_uses_a_new_workflow(page: Page) -> None:
         _drop_state(page, canvas, x, y)
         expect(page.get_by_test_id(f"node-{'new_state' if n == 0 else f'new_state_{n + 1}'}")).to_be_visible()
     expect(_problems(page)).to_contain_text(UNREACHABLE)
+    expect(page.get_by_role("button", name="Publish")).to_be_disabled()  # errors listed: nothing to publish
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.get_by_role("link", name="Dashboard").click()  # leaving with unsaved changes asks first; stay
+    for _ in range(50):  # the dialog event arrives on Playwright's side a moment later
+        if asked:
+            break
+        page.wait_for_timeout(100)
+    assert asked == ["beforeunload"] and "/designer/" in page.url
     _connect(page, "new_state", "new_state_2")
     expect(_problems(page)).not_to_contain_text("“new_state_2” from the initial state")
     _connect(page, "new_state_2", "new_state_3")
