@@ -141,6 +141,7 @@ def test_export_and_reimport_is_unchanged(page: Page, tmp_path) -> None:  # type
     signed_in(page, bundle.admin_email)
     page.goto("/designer/incident")
     expect(page.get_by_role("region", name="Workflow canvas")).to_be_visible()
+    expect(page.get_by_role("button", name="Publish")).to_be_disabled()  # published already, nothing changed
     page.get_by_role("button", name="Export").click()
     with page.expect_download() as first:
         page.get_by_text("YAML file", exact=True).click()

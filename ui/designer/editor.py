@@ -111,7 +111,7 @@ class Editor:
         self.roles = await run.io_bound(lambda: definitions.role_names(self.viewer.ctx))
         with ui.column().classes("w-full gap-1 no-wrap").style("height: calc(100vh - 96px)"):
             self.toolbar = Toolbar(self)
-            with ui.splitter(value=70, limits=(45, 85)).classes("w-full grow border rounded-borders") as split:
+            with ui.splitter(value=66, limits=(45, 85)).classes("w-full grow border rounded-borders") as split:
                 labelled(split, _("Designer panes"))
                 with split.before:
                     self.canvas = FlowCanvas(*self._graph(), labels=self._canvas_labels())
@@ -141,7 +141,7 @@ class Editor:
         errors = [p for p in self.problems if p.severity == "error"]
         warnings = len(self.problems) - len(errors)
         with ui.column().classes("w-full gap-0 border rounded-borders").style(
-                "height: 22vh; min-height: 120px").props('role="region"') as region:
+                "height: 18vh; min-height: 110px").props('role="region"') as region:
             labelled(region, _("Problems"))
             ui.label(_("Problems: {errors} error(s), {warnings} warning(s)", errors=len(errors), warnings=warnings))\
                 .classes("text-subtitle2 q-px-sm q-pt-xs")

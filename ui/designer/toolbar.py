@@ -61,7 +61,9 @@ class Toolbar:
         self.clear.visible = bool(editor.marks)
         errors = has_errors(editor.problems)
         _gate(self.simulate, self.simulate_why, not errors, _(NEEDS_NO_ERRORS))
-        _gate(self.publish, self.publish_why, not errors, _(NEEDS_NO_ERRORS))
+        published = editor.version is not None and editor.version.status != "draft" and not editor.doc.dirty
+        _gate(self.publish, self.publish_why, not errors and not published,
+              _(NEEDS_NO_ERRORS) if errors else _("This version is published already: change something first."))
         _gate(self.versions, self.versions_why, editor.saved_once, _("Save a draft first."))
 
     def _icon(self, label: str, icon: str, handler: Callable[[], Any]) -> ui.button:
