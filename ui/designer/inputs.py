@@ -7,6 +7,7 @@ changed: one undo step per change, not per keystroke.
 from __future__ import annotations
 
 import copy
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -83,15 +84,16 @@ def icon_button(icon: str, label: str, on_click: Callable[[], Any], *, enabled: 
     return button
 
 
-class ReportsChanges:
+class ReportsChanges(ABC):
     """For editors of one JSON value: `on_change(value)` only when the value differs from the last one
     reported (a copy, so later edits of the editor's rows cannot alter what the caller holds)."""
 
     on_change: Callable[[Any], None]
     _reported: Any
 
+    @abstractmethod
     def value(self) -> Any:
-        raise NotImplementedError
+        """The editor's value as the document stores it."""
 
     def _report(self) -> None:
         value = self.value()
