@@ -22,11 +22,11 @@ from typing import Any
 
 from domain.errors import N_
 from engine.problems import Problem
+from ui.designer import drawing
+from ui.designer.drawing import ANY, sources
 
-ANY = "*"
 HISTORY = 200  # undo steps kept
 ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-GRID_X, GRID_Y = 240, 130  # fallback layout for states the document has no position for
 PASTE_OFFSET = 40
 STATE_LISTS = ("start_on", "pause_in", "stop_on")  # spanning SLA keys naming states
 
@@ -197,7 +197,7 @@ class DesignDocument:
         positions = self.positions()
         return {"states": [copy.deepcopy(s) for s in self.states if s["id"] in ids],
                 "transitions": [copy.deepcopy(t) for t in self.transitions
-                                if t.get("to") in ids and set(_sources(t)) <= ids],
+                                if t.get("to") in ids and set(sources(t)) <= ids],
                 "layout": {i: positions[i] for i in ids}}
 
     def paste(self, clipboard: Mapping[str, Any], *, x: float | None = None, y: float | None = None) -> list[str]:
@@ -224,12 +224,12 @@ class DesignDocument:
             for transition in clipboard.get("transitions") or []:
                 new = copy.deepcopy(transition)
                 new["to"] = renamed[transition["to"]]
-                sources = [renamed[s] for s in _sources(transition)]
-                drawn = len(sources) == 1 and transition["id"] == f"{transition['from']}_to_{transition['to']}"
-                base = f"{sources[0]}_to_{new['to']}"[:63] if drawn else transition["id"]
+                froms = [renamed[s] for s in sources(transition)]
+                drawn = len(froms) == 1 and transition["id"] == f"{transition['from']}_to_{transition['to']}"
+                base = f"{froms[0]}_to_{new['to']}"[:63] if drawn else transition["id"]
                 new["id"] = self._free_id(base, taken)
                 taken.add(new["id"])
-                new["from"] = sources[0] if isinstance(transition["from"], str) else sources
+                new["from"] = froms[0] if isinstance(transition["from"], str) else froms
                 doc["transitions"].append(new)
         return list(renamed.values())
 
@@ -296,64 +296,18 @@ class DesignDocument:
             with self.edit() as doc:
                 doc["initial_state"] = state_id
 
-    # --- what the canvas shows ------------------------------------------------------
+    # --- what the canvas shows (ui.designer.drawing) --------------------------------
 
     def positions(self) -> dict[str, dict[str, float]]:
         """Every state's position (and the `*` node's when used); missing ones get a layered default."""
-        stored = self.doc.get("layout", {}).get("nodes", {})
-        ranks = self._ranks()
-        rows: dict[int, int] = {}
-        result: dict[str, dict[str, float]] = {}
-        for state in self.states:
-            sid = state.get("id")
-            if not isinstance(sid, str):
-                continue
-            if sid in stored:
-                result[sid] = {"x": float(stored[sid]["x"]), "y": float(stored[sid]["y"])}
-                continue
-            rank = ranks.get(sid, max(ranks.values(), default=0) + 1)
-            row = rows[rank] = rows.get(rank, -1) + 1
-            result[sid] = {"x": float(rank * GRID_X), "y": float(row * GRID_Y)}
-        if any(t.get("from") == ANY for t in self.transitions):
-            default = {"x": -GRID_X, "y": float(GRID_Y * (len(rows) + 1))}
-            result[ANY] = {"x": float(stored[ANY]["x"]), "y": float(stored[ANY]["y"])} if ANY in stored else default
-        return result
+        return drawing.positions(self.doc)
 
     def graph(self, problems: Sequence[Problem], *, label: Callable[[Any, str], str],
               any_state: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Nodes and edges for the canvas, with each element's error and warning counts.
 
         `label(value, fallback)` turns a label map into text for the viewer."""
-        counts = _counts(problems)
-        positions = self.positions()
-        initial, sla_states = self.doc.get("initial_state"), self._sla_states()
-        nodes = []
-        for state in self.states:
-            sid = state.get("id")
-            if not isinstance(sid, str) or sid not in positions:
-                continue
-            errors, warnings = counts.get(f"state:{sid}", (0, 0))
-            nodes.append({"id": sid, "label": label(state.get("name"), sid),
-                          "category": state.get("category", "todo"), "initial": sid == initial,
-                          "terminal": bool(state.get("terminal")), "sla": sid in sla_states,
-                          "errors": errors, "warnings": warnings, "mark": None, **positions[sid]})
-        if ANY in positions:
-            nodes.append({"id": ANY, "label": any_state, "category": "todo", "initial": False, "terminal": False,
-                          "sla": False, "errors": 0, "warnings": 0, "mark": None, **positions[ANY]})
-        edges = []
-        for transition in self.transitions:
-            tid = transition.get("id")
-            if not isinstance(tid, str):
-                continue
-            errors, warnings = counts.get(f"transition:{tid}", (0, 0))
-            sources = _sources(transition)
-            for source in sources:
-                if source not in positions or transition.get("to") not in positions:
-                    continue
-                edges.append({"id": tid if len(sources) == 1 else f"{tid}@{source}", "source": source,
-                              "target": transition["to"], "label": label(transition.get("label"), tid),
-                              "errors": errors, "warnings": warnings, "mark": None})
-        return nodes, edges
+        return drawing.graph(self.doc, problems, label=label, any_state=any_state)
 
     # --- helpers --------------------------------------------------------------------
 
@@ -408,32 +362,6 @@ class DesignDocument:
             else:
                 doc["initial_state"] = first
 
-    def _ranks(self) -> dict[str, int]:
-        """Breadth-first distance from the initial state (unreached states get none)."""
-        successors: dict[str, list[str]] = {}
-        for transition in self.transitions:
-            for source in _sources(transition):
-                successors.setdefault(source, []).append(transition.get("to", ""))
-        start = self.doc.get("initial_state")
-        ranks: dict[str, int] = {start: 0} if isinstance(start, str) else {}
-        frontier = list(ranks)
-        while frontier:
-            following = []
-            for node in frontier:
-                for target in successors.get(node, []):
-                    if target not in ranks:
-                        ranks[target] = ranks[node] + 1
-                        following.append(target)
-            frontier = following
-        return ranks
-
-    def _sla_states(self) -> set[str]:
-        states = {s["id"] for s in self.states if isinstance(s.get("sla"), dict)}
-        for sla in self.doc.get("slas") or []:
-            if isinstance(sla, dict):
-                states.update(s for s in sla.get("start_on") or [] if isinstance(s, str))
-        return states
-
     def _check_new_id(self, new: str, taken: set[Any], clash: str) -> None:
         if not ID.match(new):
             raise DesignError(N_("An id starts with a lowercase letter and has only lowercase letters, digits "
@@ -460,13 +388,6 @@ class DesignDocument:
         return json.dumps(self.doc, sort_keys=True, ensure_ascii=False)
 
 
-def _sources(transition: Mapping[str, Any]) -> list[str]:
-    source = transition.get("from")
-    if isinstance(source, list):
-        return [s for s in source if isinstance(s, str)]
-    return [source] if isinstance(source, str) else []
-
-
 def _walk_actions(doc: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
     """Every action in the document: states' on_enter and SLA escalations, transitions, spanning SLAs."""
     lists: list[Any] = []
@@ -486,12 +407,3 @@ def _walk_actions(doc: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
         for action in actions or []:
             if isinstance(action, dict):
                 yield action
-
-
-def _counts(problems: Sequence[Problem]) -> dict[str, tuple[int, int]]:
-    counts: dict[str, tuple[int, int]] = {}
-    for problem in problems:
-        if problem.element:
-            errors, warnings = counts.get(problem.element, (0, 0))
-            counts[problem.element] = (errors + (problem.severity == "error"), warnings + (problem.severity != "error"))
-    return counts

@@ -1,0 +1,124 @@
+"""What the designer's canvas shows of a workflow document: nodes, edges, positions.
+
+Plain functions over the document dict (`baton/workflow@1`); `DesignDocument` calls them.
+A transition whose `from` is a list is drawn as one edge per source state (edge id
+`transition@source`); `from: "*"` is drawn from the "any state" node (`*`). States with no
+saved position get a layered default: breadth-first rank from the initial state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from engine.problems import Problem
+
+ANY = "*"
+GRID_X, GRID_Y = 240, 130  # fallback layout for states the document has no position for
+
+
+def sources(transition: Mapping[str, Any]) -> list[str]:
+    """The states a transition leaves from (`*` included as such)."""
+    source = transition.get("from")
+    if isinstance(source, list):
+        return [s for s in source if isinstance(s, str)]
+    return [source] if isinstance(source, str) else []
+
+
+def positions(doc: Mapping[str, Any]) -> dict[str, dict[str, float]]:
+    """Every state's position (and the `*` node's when used); missing ones get a layered default."""
+    stored = doc.get("layout", {}).get("nodes", {})
+    ranks = _ranks(doc)
+    rows: dict[int, int] = {}
+    result: dict[str, dict[str, float]] = {}
+    for state in _items(doc, "states"):
+        sid = state.get("id")
+        if not isinstance(sid, str):
+            continue
+        if sid in stored:
+            result[sid] = {"x": float(stored[sid]["x"]), "y": float(stored[sid]["y"])}
+            continue
+        rank = ranks.get(sid, max(ranks.values(), default=0) + 1)
+        row = rows[rank] = rows.get(rank, -1) + 1
+        result[sid] = {"x": float(rank * GRID_X), "y": float(row * GRID_Y)}
+    if any(t.get("from") == ANY for t in _items(doc, "transitions")):
+        default = {"x": -GRID_X, "y": float(GRID_Y * (len(rows) + 1))}
+        result[ANY] = {"x": float(stored[ANY]["x"]), "y": float(stored[ANY]["y"])} if ANY in stored else default
+    return result
+
+
+def graph(doc: Mapping[str, Any], problems: Sequence[Problem], *, label: Callable[[Any, str], str],
+          any_state: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Nodes and edges for the canvas, with each element's error and warning counts.
+
+    `label(value, fallback)` turns a label map into text for the viewer."""
+    counts = _counts(problems)
+    placed = positions(doc)
+    initial, sla_states = doc.get("initial_state"), _sla_states(doc)
+    nodes = []
+    for state in _items(doc, "states"):
+        sid = state.get("id")
+        if not isinstance(sid, str) or sid not in placed:
+            continue
+        errors, warnings = counts.get(f"state:{sid}", (0, 0))
+        nodes.append({"id": sid, "label": label(state.get("name"), sid),
+                      "category": state.get("category", "todo"), "initial": sid == initial,
+                      "terminal": bool(state.get("terminal")), "sla": sid in sla_states,
+                      "errors": errors, "warnings": warnings, "mark": None, **placed[sid]})
+    if ANY in placed:
+        nodes.append({"id": ANY, "label": any_state, "category": "todo", "initial": False, "terminal": False,
+                      "sla": False, "errors": 0, "warnings": 0, "mark": None, **placed[ANY]})
+    edges = []
+    for transition in _items(doc, "transitions"):
+        tid = transition.get("id")
+        if not isinstance(tid, str):
+            continue
+        errors, warnings = counts.get(f"transition:{tid}", (0, 0))
+        froms = sources(transition)
+        for source in froms:
+            if source not in placed or transition.get("to") not in placed:
+                continue
+            edges.append({"id": tid if len(froms) == 1 else f"{tid}@{source}", "source": source,
+                          "target": transition["to"], "label": label(transition.get("label"), tid),
+                          "errors": errors, "warnings": warnings, "mark": None})
+    return nodes, edges
+
+
+def _items(doc: Mapping[str, Any], section: str) -> list[dict[str, Any]]:
+    return [item for item in doc.get(section) or [] if isinstance(item, dict)]
+
+
+def _ranks(doc: Mapping[str, Any]) -> dict[str, int]:
+    """Breadth-first distance from the initial state (unreached states get none)."""
+    successors: dict[str, list[str]] = {}
+    for transition in _items(doc, "transitions"):
+        for source in sources(transition):
+            successors.setdefault(source, []).append(transition.get("to", ""))
+    start = doc.get("initial_state")
+    ranks: dict[str, int] = {start: 0} if isinstance(start, str) else {}
+    frontier = list(ranks)
+    while frontier:
+        following = []
+        for node in frontier:
+            for target in successors.get(node, []):
+                if target not in ranks:
+                    ranks[target] = ranks[node] + 1
+                    following.append(target)
+        frontier = following
+    return ranks
+
+
+def _sla_states(doc: Mapping[str, Any]) -> set[str]:
+    states = {s["id"] for s in _items(doc, "states") if isinstance(s.get("sla"), dict)}
+    for sla in _items(doc, "slas"):
+        states.update(s for s in sla.get("start_on") or [] if isinstance(s, str))
+    return states
+
+
+def _counts(problems: Sequence[Problem]) -> dict[str, tuple[int, int]]:
+    counts: dict[str, tuple[int, int]] = {}
+    for problem in problems:
+        if problem.element:
+            errors, warnings = counts.get(problem.element, (0, 0))
+            counts[problem.element] = (errors + (problem.severity == "error"), warnings + (problem.severity != "error"))
+    return counts
