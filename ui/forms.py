@@ -5,7 +5,7 @@ The form knows field definitions and choices only; saving is the page's business
     form = FieldForm(fields, values=record.values, choices=choices, locale=locale, tz=tz)
     ...
     try:
-        await run.io_bound(lambda: service.update_record(ctx, ..., values=form.values()))
+        await io_bound(lambda: service.update_record(ctx, ..., values=form.values()))
     except ValidationFailed as exc:
         form.show_errors(exc)
 """

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi.responses import RedirectResponse
-from nicegui import app, run, ui
+from nicegui import app, ui
 
 from domain.context import Ctx
 from domain.errors import SessionExpired
 from domain.iam import auth
 from domain.iam.tenants import get_tenant
 from domain.ops import logs
+from ui.calls import io_bound
 
 TOKEN = "token"
 
@@ -40,9 +41,9 @@ async def viewer_or_redirect(*, allow_password_change: bool = False) -> Viewer |
     if not token:
         return RedirectResponse("/login")
     try:
-        info = await run.io_bound(auth.resume, token)
-        ctx = await run.io_bound(auth.context_for, info, ip=client_ip())
-        tenant = await run.io_bound(get_tenant, ctx)
+        info = await io_bound(auth.resume, token)
+        ctx = await io_bound(auth.context_for, info, ip=client_ip())
+        tenant = await io_bound(get_tenant, ctx)
     except SessionExpired as exc:
         app.storage.user.pop(TOKEN, None)
         app.storage.user["flash"] = exc.msgid
@@ -80,6 +81,6 @@ async def check_still_signed_in() -> None:
     except TimeoutError:
         pass  # the browser did not answer in time: judge the session without its activity
     recent = isinstance(idle_ms, int | float) and idle_ms < (ACTIVITY_CHECK_S + 5) * 1000
-    if not token or not await run.io_bound(auth.touch if recent else auth.is_active, token):
+    if not token or not await io_bound(auth.touch if recent else auth.is_active, token):
         app.storage.user.pop(TOKEN, None)
         ui.navigate.to("/login")

@@ -7,10 +7,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from fastapi.responses import RedirectResponse
-from nicegui import app, run, ui
+from nicegui import app, ui
 
 from domain.errors import N_, DomainError
 from domain.iam import auth, users
+from ui.calls import io_bound
 from ui.i18n import LANGUAGE_NAMES, _, apply_page_language, error_text
 from ui.session import (
     ACTIVITY_CHECK_S,
@@ -171,7 +172,7 @@ def _tenant_switcher(viewer: Viewer) -> None:
         from uuid import UUID
 
         try:
-            await run.io_bound(auth.switch_tenant, app.storage.user.get(TOKEN, ""), UUID(value), ip=client_ip())
+            await io_bound(auth.switch_tenant, app.storage.user.get(TOKEN, ""), UUID(value), ip=client_ip())
         except DomainError as exc:
             ui.notify(error_text(exc), type="negative")
             return
@@ -186,7 +187,7 @@ def _search_box(viewer: Viewer) -> None:
 
     async def search(e: object) -> None:
         query = str(getattr(e, "value", "") or "")
-        found = await run.io_bound(users.search_members, viewer.ctx, query)
+        found = await io_bound(users.search_members, viewer.ctx, query)
         results.clear()
         with results:
             if not found and len(query.strip()) >= 2:
@@ -226,18 +227,18 @@ async def set_locale(viewer: Viewer, locale: str) -> None:
     if locale == app.storage.user.get("locale"):
         return
     app.storage.user["locale"] = locale
-    await run.io_bound(users.set_preferences, viewer.ctx, locale=locale)
+    await io_bound(users.set_preferences, viewer.ctx, locale=locale)
     ui.navigate.reload()
 
 
 async def _set_theme(viewer: Viewer, dark: ui.dark_mode, theme: str) -> None:
     app.storage.user["theme"] = theme
     dark.value = THEMES.get(theme)
-    await run.io_bound(users.set_preferences, viewer.ctx, theme=theme)
+    await io_bound(users.set_preferences, viewer.ctx, theme=theme)
 
 
 async def _sign_out() -> None:
     token = app.storage.user.pop(TOKEN, None)
     if token:
-        await run.io_bound(auth.logout, token, ip=client_ip())
+        await io_bound(auth.logout, token, ip=client_ip())
     ui.navigate.to("/login")

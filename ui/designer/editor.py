@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nicegui import background_tasks, events, run, ui
+from nicegui import background_tasks, events, ui
 
 from domain.errors import N_, DomainError
 from domain.workflows import definitions, templates
@@ -21,6 +21,7 @@ from engine.load import compile_definition
 from engine.model import label_text
 from engine.problems import DefinitionError, Problem
 from engine.validate import validate_definition
+from ui.calls import io_bound
 from ui.components.flow_canvas import FlowCanvas
 from ui.designer.document import ANY, ID, DesignDocument, DesignError
 from ui.designer.panels import CATEGORIES, PropertiesPanel, design_error_text
@@ -51,7 +52,7 @@ def create() -> None:
         if ref == NEW:
             await Editor(viewer, await _starting_document(viewer), None).build()
             return
-        versions = await run.io_bound(lambda: definitions.list_versions(viewer.ctx, key=ref))
+        versions = await io_bound(lambda: definitions.list_versions(viewer.ctx, key=ref))
         if not versions:
             empty_state("search_off", _("No workflow with the key {key}.", key=ref),
                         _("Open the designer's list to see the workflows of this tenant."))
@@ -67,7 +68,7 @@ async def _starting_document(viewer: Viewer) -> dict[str, Any]:
     template, clone = query.get("template"), query.get("clone")
     if template or clone:
         try:
-            document = await run.io_bound(lambda: templates.starting_document(viewer.ctx, template=template,
+            document = await io_bound(lambda: templates.starting_document(viewer.ctx, template=template,
                                                                               clone=clone))
         except DomainError as exc:
             ui.notify(error_text(exc), type="negative")
@@ -76,7 +77,7 @@ async def _starting_document(viewer: Viewer) -> dict[str, Any]:
                 name = _as_label(document.get("name")) or {}
                 document["name"] = {k: _("{name} (copy)", name=v) for k, v in name.items()}
             return document
-    taken = {d.key for d in await run.io_bound(definitions.list_definitions, viewer.ctx)}
+    taken = {d.key for d in await io_bound(definitions.list_definitions, viewer.ctx)}
     return blank(taken)
 
 
@@ -108,7 +109,7 @@ class Editor:
         self._guarded = False  # what the browser's leave guard was last told
 
     async def build(self) -> None:
-        self.roles = await run.io_bound(lambda: definitions.role_names(self.viewer.ctx))
+        self.roles = await io_bound(lambda: definitions.role_names(self.viewer.ctx))
         with ui.column().classes("w-full gap-1 no-wrap").style("height: calc(100vh - 96px)"):
             self.toolbar = Toolbar(self)
             with ui.splitter(value=66, limits=(45, 85)).classes("w-full grow border rounded-borders") as split:
@@ -278,7 +279,7 @@ class Editor:
 
     async def save(self) -> bool:
         try:
-            view = await run.io_bound(lambda: definitions.save_draft(self.viewer.ctx, document=self.doc.doc))
+            view = await io_bound(lambda: definitions.save_draft(self.viewer.ctx, document=self.doc.doc))
         except DefinitionRejected as exc:
             show_problems(exc.problems, title=_("The draft was not saved: it has problems"))
             return False
@@ -299,7 +300,7 @@ class Editor:
             return
         assert self.version is not None
         try:
-            view = await run.io_bound(lambda: definitions.publish(self.viewer.ctx, version_id=self.version.id))
+            view = await io_bound(lambda: definitions.publish(self.viewer.ctx, version_id=self.version.id))
         except DefinitionRejected as exc:
             show_problems(exc.problems)
             return
@@ -364,7 +365,7 @@ class Editor:
         try:
             while True:
                 generation = self._generation
-                problems = await run.io_bound(validate_definition, self.doc.snapshot())
+                problems = await io_bound(validate_definition, self.doc.snapshot())
                 if generation == self._generation:
                     break
         finally:

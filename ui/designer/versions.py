@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
 
 from domain.errors import N_, DomainError
 from domain.workflows import definitions, migration
@@ -19,6 +19,7 @@ from domain.workflows.definitions import VersionView
 from domain.workflows.migration import MigrationPlan
 from engine.diff import Change, diff_definitions
 from engine.model import label_text
+from ui.calls import io_bound
 from ui.i18n import _, current_locale, error_text, fmt_datetime, fmt_number
 from ui.session import Viewer
 from ui.widgets import dialog_buttons, labelled, mark_error
@@ -31,8 +32,8 @@ CHANGE = {"added": N_("added"), "removed": N_("removed"), "changed": N_("changed
 
 async def open_versions(viewer: Viewer, key: str, *, on_compare: Callable[[list[Change]], None]) -> None:
     """The versions of workflow `key`, newest first, with Compare and Move records."""
-    versions = await run.io_bound(lambda: definitions.list_versions(viewer.ctx, key=key))
-    counts = await run.io_bound(lambda: migration.records_per_version(viewer.ctx, key=key))
+    versions = await io_bound(lambda: definitions.list_versions(viewer.ctx, key=key))
+    counts = await io_bound(lambda: migration.records_per_version(viewer.ctx, key=key))
     with ui.dialog() as dialog, ui.card().classes("w-[48rem] max-w-full gap-2"):
         ui.label(_("Versions of {key}", key=key)).classes("text-h6")
         if not versions:
@@ -98,7 +99,7 @@ async def open_migration(viewer: Viewer, source: VersionView, target: VersionVie
                      for s in target.document.get("states", []) if isinstance(s, dict) and "id" in s}
     chosen: dict[str, str] = {}
     try:
-        plan = await run.io_bound(lambda: migration.plan_migration(viewer.ctx, from_version_id=source.id,
+        plan = await io_bound(lambda: migration.plan_migration(viewer.ctx, from_version_id=source.id,
                                                                    to_version_id=target.id))
     except DomainError as exc:
         ui.notify(error_text(exc), type="negative")
@@ -112,7 +113,7 @@ async def open_migration(viewer: Viewer, source: VersionView, target: VersionVie
         async def refresh() -> None:
             nonlocal plan
             try:
-                plan = await run.io_bound(lambda: migration.plan_migration(
+                plan = await io_bound(lambda: migration.plan_migration(
                     viewer.ctx, from_version_id=source.id, to_version_id=target.id, state_map=chosen))
             except DomainError as exc:
                 ui.notify(error_text(exc), type="negative")
@@ -145,7 +146,7 @@ async def open_migration(viewer: Viewer, source: VersionView, target: VersionVie
 
         async def run_migration() -> None:
             try:
-                done = await run.io_bound(lambda: migration.migrate_instances(
+                done = await io_bound(lambda: migration.migrate_instances(
                     viewer.ctx, from_version_id=source.id, to_version_id=target.id, state_map=chosen))
             except DomainError as exc:
                 ui.notify(error_text(exc), type="negative")

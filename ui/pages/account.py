@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from nicegui import app, run, ui
+from nicegui import app, ui
 
 from domain.errors import N_, DomainError
 from domain.iam import users
+from ui.calls import io_bound
 from ui.i18n import LANGUAGE_NAMES, _
 from ui.session import Viewer
 from ui.shell import console_page, set_locale
@@ -34,7 +35,7 @@ def create() -> None:
                     mark_error(repeat, _("The two new passwords differ."))
                     return
                 try:
-                    await run.io_bound(lambda: users.change_own_password(
+                    await io_bound(lambda: users.change_own_password(
                         viewer.ctx, current=current.value or "", new=new.value or "",
                         keep_session_id=viewer.info.session_id))
                 except DomainError as exc:

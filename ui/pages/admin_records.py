@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from nicegui import run, ui
+from nicegui import ui
 
 from domain.errors import DomainError
 from domain.records import setup
 from domain.workflows import definitions
 from engine.model import label_text
+from ui.calls import io_bound
 from ui.i18n import _, current_locale
 from ui.session import Viewer
 from ui.widgets import clear_errors, dialog_buttons, labelled, show_error
@@ -35,7 +36,7 @@ async def build_types(viewer: Viewer) -> None:
 
     async def reload() -> None:
         nonlocal rows
-        rows = await run.io_bound(setup.all_types, viewer.ctx)
+        rows = await io_bound(setup.all_types, viewer.ctx)
         names = kind_names()
         table.rows = [{"id": f"{r.kind}:{r.key}", "kind": names.get(r.kind, r.kind), "key": r.key,
                        "name": label_text(r.name, current_locale(), r.key), "workflow": r.workflow_key,
@@ -43,7 +44,7 @@ async def build_types(viewer: Viewer) -> None:
         table.update()
 
     async def edit(existing: setup.TypeRow | None) -> None:
-        workflows = await run.io_bound(definitions.list_definitions, viewer.ctx)
+        workflows = await io_bound(definitions.list_definitions, viewer.ctx)
         published = {d.key: d for d in workflows if d.published is not None}
         with ui.dialog() as dialog, ui.card().classes("w-[28rem] gap-2"):
             ui.label(_("Edit type") if existing else _("New type")).classes("text-h6")
@@ -64,7 +65,7 @@ async def build_types(viewer: Viewer) -> None:
             async def save() -> None:
                 clear_errors(fields)
                 try:
-                    await run.io_bound(lambda: setup.save_type(
+                    await io_bound(lambda: setup.save_type(
                         viewer.ctx, kind=kind.value, key=(key.value or "").strip(), name=name.value or "",
                         workflow_key=workflow.value or "", active=bool(active.value)))
                 except DomainError as error:
@@ -90,7 +91,7 @@ async def build_buildings(viewer: Viewer) -> None:
     labelled(table, _("Buildings"))
 
     async def reload() -> None:
-        found = await run.io_bound(setup.list_buildings, viewer.ctx)
+        found = await io_bound(setup.list_buildings, viewer.ctx)
         table.rows = [{"id": str(b.id), "name": b.name, "code": b.code, "address": b.address} for b in found]
         table.update()
 
@@ -105,7 +106,7 @@ async def build_buildings(viewer: Viewer) -> None:
             async def save() -> None:
                 clear_errors(fields)
                 try:
-                    await run.io_bound(lambda: setup.save_building(
+                    await io_bound(lambda: setup.save_building(
                         viewer.ctx, building_id=UUID(row["id"]) if row else None, name=name.value or "",
                         code=code.value or "", address=address.value or ""))
                 except DomainError as error:

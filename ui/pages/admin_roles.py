@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from nicegui import run, ui
+from nicegui import ui
 
 from domain.errors import DomainError
 from domain.iam import roles as roles_uc
 from domain.iam.permissions import LOCKED_ROLE_KEYS, PERMISSIONS
+from ui.calls import io_bound
 from ui.i18n import _
 from ui.session import Viewer
 from ui.widgets import clear_errors, labelled, show_error
@@ -39,7 +40,7 @@ class RoleAdmin:
         await self.reload()
 
     async def reload(self) -> None:
-        self.roles = await run.io_bound(roles_uc.list_roles, self.viewer.ctx)
+        self.roles = await io_bound(roles_uc.list_roles, self.viewer.ctx)
         self.table.rows = [{"id": str(r.id), "name": _(r.name) if r.is_system else r.name, "key": r.key,
                             "kind": _("System") if r.is_system else _("Custom"),
                             "permissions": ", ".join(r.permissions), "members": r.members} for r in self.roles]
@@ -75,12 +76,12 @@ class RoleAdmin:
                 chosen = [p for p, box in checks.items() if box.value]
                 try:
                     if role:
-                        await run.io_bound(lambda: roles_uc.update_role(
+                        await io_bound(lambda: roles_uc.update_role(
                             self.viewer.ctx, role_id=role.id, name=role.name if role.is_system else name.value or "",
                             description=role.description if role.is_system else description.value or "",
                             permissions=chosen))
                     else:
-                        await run.io_bound(lambda: roles_uc.create_role(
+                        await io_bound(lambda: roles_uc.create_role(
                             self.viewer.ctx, key=key.value or "", name=name.value or "",
                             description=description.value or "", permissions=chosen))
                 except DomainError as exc:
@@ -92,7 +93,7 @@ class RoleAdmin:
 
             async def delete() -> None:
                 try:
-                    await run.io_bound(roles_uc.delete_role, self.viewer.ctx, role_id=role.id)  # type: ignore[union-attr]
+                    await io_bound(roles_uc.delete_role, self.viewer.ctx, role_id=role.id)  # type: ignore[union-attr]
                 except DomainError as exc:
                     show_error(exc)
                     return

@@ -5,10 +5,11 @@ from __future__ import annotations
 from uuid import UUID
 from zoneinfo import available_timezones
 
-from nicegui import run, ui
+from nicegui import ui
 
 from domain.errors import DomainError
 from domain.iam import tenants
+from ui.calls import io_bound
 from ui.i18n import LANGUAGE_NAMES, _, fmt_datetime
 from ui.session import Viewer
 from ui.widgets import clear_errors, labelled, show_error
@@ -17,7 +18,7 @@ TIMEZONES = sorted(available_timezones())
 
 
 async def build_settings(viewer: Viewer) -> None:
-    tenant = await run.io_bound(tenants.get_tenant, viewer.ctx)
+    tenant = await io_bound(tenants.get_tenant, viewer.ctx)
     with ui.card().classes("w-full max-w-lg gap-2"):
         name = ui.input(_("Tenant name"), value=tenant.name).classes("w-full")
         ui.input(_("Address name"), value=tenant.slug).props("readonly").classes("w-full")
@@ -31,7 +32,7 @@ async def build_settings(viewer: Viewer) -> None:
         async def save() -> None:
             clear_errors(fields)
             try:
-                await run.io_bound(lambda: tenants.update_tenant(
+                await io_bound(lambda: tenants.update_tenant(
                     viewer.ctx, name=name.value or "", timezone=timezone.value or "",
                     default_locale=locale.value or "en", calendar=calendar.value()))
             except DomainError as exc:
@@ -65,7 +66,7 @@ class TenantAdmin:
         await self.reload()
 
     async def reload(self) -> None:
-        rows = await run.io_bound(tenants.list_tenants, self.viewer.ctx)
+        rows = await io_bound(tenants.list_tenants, self.viewer.ctx)
         self.table.rows = [{"id": str(t.id), "name": t.name, "slug": t.slug, "platform": t.is_platform,
                             "status": _("Active") if t.status == "active" else _("Suspended"), "raw": t.status,
                             "created": fmt_datetime(t.created_at, self.viewer.timezone, "short")} for t in rows]
@@ -86,7 +87,7 @@ class TenantAdmin:
         if not await confirm:
             return
         try:
-            await run.io_bound(tenants.set_tenant_status, self.viewer.ctx, UUID(str(row["id"])), target)
+            await io_bound(tenants.set_tenant_status, self.viewer.ctx, UUID(str(row["id"])), target)
         except DomainError as exc:
             show_error(exc)
             return
@@ -113,7 +114,7 @@ class TenantAdmin:
                                         default_locale=locale.value or "en", admin_email=admin_email.value or "",
                                         admin_name=admin_name.value or "", admin_password=admin_password.value or "")
                 try:
-                    await run.io_bound(tenants.create_tenant, self.viewer.ctx, new)
+                    await io_bound(tenants.create_tenant, self.viewer.ctx, new)
                 except DomainError as exc:
                     show_error(exc, fields)
                     return

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from nicegui import run, ui
+from nicegui import ui
 
 from domain.errors import DomainError
 from domain.iam import roles as roles_uc
 from domain.iam import users, vendors
+from ui.calls import io_bound
 from ui.i18n import _
 from ui.session import Viewer
 from ui.widgets import clear_errors, labelled, show_error
@@ -42,7 +43,7 @@ class UserAdmin:
         await self.reload()
 
     async def reload(self) -> None:
-        self.members = await run.io_bound(users.list_members, self.viewer.ctx, search=self.search.value or "")
+        self.members = await io_bound(users.list_members, self.viewer.ctx, search=self.search.value or "")
         self.table.rows = [{"id": str(m.user_id), "name": m.name, "email": m.email, "roles": ", ".join(m.roles),
                             "vendor": m.vendor_name or "",
                             "status": _("Active") if m.status == "active" else _("Disabled")}
@@ -51,9 +52,9 @@ class UserAdmin:
 
     async def edit(self, user_id: UUID | None) -> None:
         member = next((m for m in self.members if m.user_id == user_id), None)
-        role_views = await run.io_bound(roles_uc.list_roles, self.viewer.ctx)
+        role_views = await io_bound(roles_uc.list_roles, self.viewer.ctx)
         role_options = {r.key: _(r.name) if r.is_system else r.name for r in role_views}
-        vendor_rows = await run.io_bound(vendors.list_vendors, self.viewer.ctx)
+        vendor_rows = await io_bound(vendors.list_vendors, self.viewer.ctx)
         vendor_options = {"": _("None (staff)")} | {str(v.id): v.name for v in vendor_rows}
         with ui.dialog() as dialog, ui.card().classes("w-[30rem] gap-2"):
             ui.label(_("Edit user") if member else _("New user")).classes("text-h6")
@@ -83,11 +84,11 @@ class UserAdmin:
                 vendor_id = UUID(vendor.value) if vendor.value else None
                 try:
                     if member:
-                        await run.io_bound(lambda: users.update_member(
+                        await io_bound(lambda: users.update_member(
                             self.viewer.ctx, user_id=member.user_id, name=name.value or "",
                             roles=list(roles.value or []), status=status.value, vendor_id=vendor_id))
                     else:
-                        await run.io_bound(lambda: users.add_member(
+                        await io_bound(lambda: users.add_member(
                             self.viewer.ctx, email=email.value or "", name=name.value or "",
                             roles=list(roles.value or []), password=password.value if password else "",
                             vendor_id=vendor_id))
@@ -115,7 +116,7 @@ class UserAdmin:
         if not await confirm:
             return
         try:
-            temporary = await run.io_bound(users.reset_password, self.viewer.ctx, user_id=member.user_id)
+            temporary = await io_bound(users.reset_password, self.viewer.ctx, user_id=member.user_id)
         except DomainError as exc:
             show_error(exc)
             return

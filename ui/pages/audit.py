@@ -6,10 +6,11 @@ import json
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from nicegui import run, ui
+from nicegui import ui
 
 from domain.audit.service import AuditFilter, distinct_values, export_csv, list_events
 from domain.errors import N_
+from ui.calls import io_bound
 from ui.i18n import _, fmt_datetime, fmt_number
 from ui.session import Viewer
 from ui.shell import console_page
@@ -30,7 +31,7 @@ class AuditView:
         self.offset = 0
 
     async def build(self) -> None:
-        actions, kinds = await run.io_bound(distinct_values, self.viewer.ctx)
+        actions, kinds = await io_bound(distinct_values, self.viewer.ctx)
         with ui.row().classes("items-end gap-2"):
             self.actor = ui.input(_("Actor")).props("dense clearable debounce=300").on_value_change(self.first)
             self.entity = ui.select({"": _("All")} | {k: k for k in kinds}, label=_("Entity"), value="",
@@ -80,7 +81,7 @@ class AuditView:
         await self.reload()
 
     async def reload(self) -> None:
-        events, total = await run.io_bound(lambda: list_events(self.viewer.ctx, self.filters(), limit=PAGE,
+        events, total = await io_bound(lambda: list_events(self.viewer.ctx, self.filters(), limit=PAGE,
                                                                offset=self.offset))
         self.table.rows = [{
             "seq": e.seq, "time": fmt_datetime(e.created_at, self.viewer.timezone, "medium"),
@@ -96,7 +97,7 @@ class AuditView:
         self.next.set_enabled(last < total)
 
     async def export(self) -> None:
-        text = await run.io_bound(export_csv, self.viewer.ctx, self.filters())
+        text = await io_bound(export_csv, self.viewer.ctx, self.filters())
         ui.download.content(text.encode("utf-8"), "audit.csv", "text/csv")
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 from domain.audit.service import AuditFilter, list_events
 from domain.errors import N_
 from domain.iam.overview import tenant_overview
+from ui.calls import io_bound
 from ui.i18n import _, fmt_datetime, fmt_number
 from ui.session import Viewer
 from ui.shell import console_page
@@ -15,7 +16,7 @@ from ui.shell import console_page
 def create() -> None:
     @console_page("/", N_("Dashboard"))
     async def dashboard(viewer: Viewer) -> None:
-        overview = await run.io_bound(tenant_overview, viewer.ctx)
+        overview = await io_bound(tenant_overview, viewer.ctx)
         ui.label(_("Welcome, {name}. You work in {tenant} as {roles}.", name=viewer.info.name,
                    tenant=viewer.info.tenant.name, roles=", ".join(sorted(viewer.ctx.roles)) or "—"))
         cards = [(label, value) for label, value in (
@@ -27,7 +28,7 @@ def create() -> None:
                     ui.label(label).classes("text-caption text-grey-7")
                     ui.label(fmt_number(value)).classes("text-h5")
         if viewer.can("audit:read"):
-            events, _total = await run.io_bound(list_events, viewer.ctx, AuditFilter(), limit=8)
+            events, _total = await io_bound(list_events, viewer.ctx, AuditFilter(), limit=8)
             ui.label(_("Latest activity")).classes("text-subtitle1").props('role="heading" aria-level="2"')
             with ui.list().props("dense bordered separator").classes("w-full max-w-3xl"):
                 for event in events:

@@ -7,13 +7,14 @@ definitions in and out as files; each workflow opens in the visual editor
 
 from __future__ import annotations
 
-from nicegui import events, run, ui
+from nicegui import events, ui
 
 from domain.errors import N_, DomainError
 from domain.workflows import definitions, templates
 from domain.workflows.definitions import DefinitionRejected, DefinitionSummary
 from engine.model import label_text
 from engine.problems import Problem
+from ui.calls import io_bound
 from ui.i18n import _, current_locale, error_text, fmt_datetime
 from ui.session import Viewer
 from ui.shell import console_page
@@ -56,7 +57,7 @@ class WorkflowList:
         await self.reload()
 
     async def reload(self) -> None:
-        self.items = await run.io_bound(definitions.list_definitions, self.viewer.ctx)
+        self.items = await io_bound(definitions.list_definitions, self.viewer.ctx)
         self.list.clear()
         with self.list:
             if not self.items:
@@ -103,7 +104,7 @@ class WorkflowList:
 
     async def publish(self, version_id: object) -> None:
         try:
-            await run.io_bound(lambda: definitions.publish(self.viewer.ctx, version_id=version_id))  # type: ignore[arg-type]
+            await io_bound(lambda: definitions.publish(self.viewer.ctx, version_id=version_id))  # type: ignore[arg-type]
         except DefinitionRejected as exc:
             show_problems(exc.problems)
             return
@@ -114,14 +115,14 @@ class WorkflowList:
         await self.reload()
 
     async def export(self, version_id: object, fmt: str) -> None:
-        name, text = await run.io_bound(lambda: definitions.export(self.viewer.ctx, version_id=version_id,  # type: ignore[arg-type]
+        name, text = await io_bound(lambda: definitions.export(self.viewer.ctx, version_id=version_id,  # type: ignore[arg-type]
                                                                    fmt=fmt))
         ui.download.content(text.encode("utf-8"), name, "application/json" if fmt == "json" else "application/yaml")
 
     async def imported(self, event: events.UploadEventArguments) -> None:
         data = await event.file.read()
         try:
-            version = await run.io_bound(lambda: definitions.import_definition(self.viewer.ctx, source=data))
+            version = await io_bound(lambda: definitions.import_definition(self.viewer.ctx, source=data))
         except DefinitionRejected as exc:
             show_problems(exc.problems, title=_("Nothing was imported: the file has problems"))
             return

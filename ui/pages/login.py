@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from fastapi.responses import RedirectResponse
-from nicegui import app, run, ui
+from nicegui import app, ui
 
 from domain.errors import DomainError, LoginThrottled
 from domain.iam import auth
 from domain.ops import metrics
+from ui.calls import io_bound
 from ui.i18n import LANGUAGE_NAMES, _, apply_page_language, error_text
 from ui.session import TOKEN, client_ip
 from ui.widgets import labelled
@@ -16,7 +17,7 @@ from ui.widgets import labelled
 def create() -> None:
     @ui.page("/login")
     async def login_page() -> RedirectResponse | None:
-        if app.storage.user.get(TOKEN) and await run.io_bound(auth.is_active, app.storage.user[TOKEN]):
+        if app.storage.user.get(TOKEN) and await io_bound(auth.is_active, app.storage.user[TOKEN]):
             return RedirectResponse("/")
         ui.dark_mode({"light": False, "dark": True}.get(app.storage.user.get("theme", "auto")))
         apply_page_language()
@@ -41,7 +42,7 @@ def create() -> None:
             async def submit() -> None:
                 button.props("loading")
                 try:
-                    token, info = await run.io_bound(
+                    token, info = await io_bound(
                         auth.login, email=email.value or "", password=password.value or "", ip=client_ip())
                 except DomainError as exc:
                     metrics.logins.labels("throttled" if isinstance(exc, LoginThrottled) else "failed").inc()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID, uuid4
 
-from nicegui import run, ui
+from nicegui import ui
 
 from domain.errors import DomainError, ValidationFailed
 from domain.records import comments, kind_fields
@@ -18,6 +18,7 @@ from engine.model import label_text
 from engine.runtime import ActionOption
 from engine.values import zone
 from ui import live
+from ui.calls import io_bound
 from ui.forms import FieldForm
 from ui.i18n import _, current_locale, error_text, fmt_datetime, reason_text
 from ui.pages.records import PAGES, VENDOR_PAGE, KindPage, _needs_inputs_only
@@ -57,9 +58,9 @@ class DetailPage:
         # read first, then clear and build with no await in between: a live update arriving while
         # a save re-renders must replace the page, not add a second copy of it
         try:
-            detail = await run.io_bound(records.get_detail, self.viewer.ctx, reference=self.ref)
-            entries = await run.io_bound(comments.timeline, self.viewer.ctx, record_id=detail.record.id)
-            choices = await run.io_bound(records.choices, self.viewer.ctx)
+            detail = await io_bound(records.get_detail, self.viewer.ctx, reference=self.ref)
+            entries = await io_bound(comments.timeline, self.viewer.ctx, record_id=detail.record.id)
+            choices = await io_bound(records.choices, self.viewer.ctx)
         except DomainError as error:
             self.body.clear()
             with self.body:
@@ -110,7 +111,7 @@ class DetailPage:
         assert self.detail is not None
         rec = self.detail.record
         try:
-            await run.io_bound(lambda: records.update_record(self.viewer.ctx, record_id=rec.id,
+            await io_bound(lambda: records.update_record(self.viewer.ctx, record_id=rec.id,
                                                              expected_version=rec.version,
                                                              values={"operational_status": status}))
         except DomainError as error:
@@ -208,7 +209,7 @@ class DetailPage:
 
         async def post() -> None:
             try:
-                await run.io_bound(comments.add_comment, self.viewer.ctx, record_id=self.detail.record.id,
+                await io_bound(comments.add_comment, self.viewer.ctx, record_id=self.detail.record.id,
                                    body=comment.value or "")
             except DomainError as error:
                 show_error(error, {"body": comment})
@@ -223,7 +224,7 @@ class DetailPage:
 
             async def save() -> None:
                 try:
-                    await run.io_bound(comments.edit_comment, self.viewer.ctx, comment_id=UUID(entry.data["id"]),
+                    await io_bound(comments.edit_comment, self.viewer.ctx, comment_id=UUID(entry.data["id"]),
                                        body=body.value or "")
                 except DomainError as error:
                     show_error(error, {"body": body})
@@ -246,7 +247,7 @@ class DetailPage:
             async def save() -> None:
                 form.clear_errors()
                 try:
-                    await run.io_bound(lambda: records.update_record(
+                    await io_bound(lambda: records.update_record(
                         self.viewer.ctx, record_id=detail.record.id, expected_version=detail.record.version,
                         values=form.values(), tags=list(tags.value or [])))
                 except ValidationFailed as error:
@@ -275,7 +276,7 @@ class DetailPage:
         assert self.detail is not None
         rec = self.detail.record
         try:
-            await run.io_bound(lambda: perform(ctx=self.viewer.ctx, instance_id=rec.instance_id,
+            await io_bound(lambda: perform(ctx=self.viewer.ctx, instance_id=rec.instance_id,
                                                transition_id=option.transition_id, expected_version=rec.version,
                                                inputs=inputs or None, comment=comment,
                                                idempotency_key=f"ui-{uuid4()}"))
@@ -300,7 +301,7 @@ class DetailPage:
 
 async def tag_picker(viewer: Viewer, kind: str, value: list[str]) -> ui.select:
     """Tags with autocomplete: the kind's tags in use, most used first; new ones may be typed."""
-    suggestions = await run.io_bound(lambda: records.tag_suggestions(viewer.ctx, kind=kind, limit=200))
+    suggestions = await io_bound(lambda: records.tag_suggestions(viewer.ctx, kind=kind, limit=200))
     picker = ui.select(list(dict.fromkeys([*value, *suggestions])), value=value, label=_("Tags"), multiple=True,
                        new_value_mode="add-unique", with_input=True).props("use-chips dense").classes("w-full")
     return picker
@@ -319,7 +320,7 @@ async def new_record_dialog(viewer: Viewer, kind: str, types: list[records.TypeV
         async def show_form() -> None:
             holder.clear()
             try:
-                _definition, fields = await run.io_bound(records.form_for, viewer.ctx, kind=kind,
+                _definition, fields = await io_bound(records.form_for, viewer.ctx, kind=kind,
                                                          type_key=type_select.value)
             except DomainError as error:
                 with holder:
@@ -339,7 +340,7 @@ async def new_record_dialog(viewer: Viewer, kind: str, types: list[records.TypeV
                 return
             form.clear_errors()
             try:
-                view = await run.io_bound(lambda: records.create_record(
+                view = await io_bound(lambda: records.create_record(
                     viewer.ctx, kind=kind, type_key=type_select.value, values=form.values(),
                     tags=list(state["tags"].value or [])))
             except ValidationFailed as error:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from nicegui import run, ui
+from nicegui import ui
 
 from domain.errors import DomainError
 from domain.records import fields as record_fields
@@ -17,6 +17,7 @@ from domain.records import views as saved_views
 from domain.records.listing import FieldFilter, ListQuery
 from engine.model import FieldDef, label_text
 from engine.values import zone
+from ui.calls import io_bound
 from ui.i18n import _, current_locale, error_text, fmt_datetime
 from ui.session import Viewer
 from ui.widgets import dialog_buttons, empty_state, labelled, show_error
@@ -44,7 +45,7 @@ class ListPage:
 
     async def build(self) -> None:
         locale = current_locale()
-        definition = await run.io_bound(lambda: records.workflow_of(self.viewer.ctx, kind=self.kind,
+        definition = await io_bound(lambda: records.workflow_of(self.viewer.ctx, kind=self.kind,
                                                                     workflow_key=self.chosen.workflow_key))
         self.custom = {f.key: f for f in definition.fields
                        if self.viewer.ctx.vendor_id is None or f.visible_to_vendor}
@@ -153,7 +154,7 @@ class ListPage:
         fields = {"text": self.text, "created_from": self.created_from, "created_to": self.created_to,
                   "due_to": self.due_to, "filter": self.value}
         try:
-            page = await run.io_bound(lambda: listing.list_records(self.viewer.ctx, self.query(),
+            page = await io_bound(lambda: listing.list_records(self.viewer.ctx, self.query(),
                                                                    offset=self.offset, limit=self.page_size))
         except DomainError as error:
             show_error(error, fields)
@@ -203,7 +204,7 @@ class ListPage:
 
     async def bulk_move(self) -> None:
         ids = [UUID(row["id"]) for row in self.table.selected]
-        options = await run.io_bound(lambda: listing.bulk_options(self.viewer.ctx, kind=self.kind, record_ids=ids))
+        options = await io_bound(lambda: listing.bulk_options(self.viewer.ctx, kind=self.kind, record_ids=ids))
         locale = current_locale()
         with ui.dialog() as dialog, ui.card().classes("w-[36rem] gap-2"):
             ui.label(_("Move {count} records", count=len(ids))).classes("text-h6")
@@ -235,7 +236,7 @@ class ListPage:
                         done["n"] = n
 
                     timer = ui.timer(0.2, lambda: progress.set_value(done["n"] / max(1, len(ids))))
-                    outcome = await run.io_bound(lambda: listing.bulk_transition(
+                    outcome = await io_bound(lambda: listing.bulk_transition(
                         self.viewer.ctx, kind=self.kind, record_ids=ids, transition_id=choice.value,
                         comment=(comment.value or "").strip() or None, progress=tick))
                     timer.cancel()
@@ -266,7 +267,7 @@ class ListPage:
                    "priority": _("Priority"), "assignee": _("Assignee"), "vendor": _("Vendor"), "tags": _("Tags"),
                    "created_at": _("Created"), "updated_at": _("Updated")}
         try:
-            text = await run.io_bound(lambda: listing.export_csv(self.viewer.ctx, self.query(),
+            text = await io_bound(lambda: listing.export_csv(self.viewer.ctx, self.query(),
                                                                  locale=current_locale(), translate=_,
                                                                  headers=headers))
         except DomainError as error:
@@ -276,7 +277,7 @@ class ListPage:
         ui.download.content(text.encode("utf-8-sig"), f"{self.kind}s-{stamp}.csv", "text/csv")
 
     async def refresh_views(self) -> None:
-        self.saved = await run.io_bound(lambda: saved_views.list_views(self.viewer.ctx, kind=self.kind))
+        self.saved = await io_bound(lambda: saved_views.list_views(self.viewer.ctx, kind=self.kind))
         self.views.set_options({str(v.id): v.name + (" ★" if v.shared else "") for v in self.saved})
 
     async def load_view(self) -> None:
@@ -295,7 +296,7 @@ class ListPage:
 
             async def save() -> None:
                 try:
-                    await run.io_bound(lambda: saved_views.save_view(self.viewer.ctx, name=name.value or "",
+                    await io_bound(lambda: saved_views.save_view(self.viewer.ctx, name=name.value or "",
                                                                  query=self.query(), shared=bool(shared.value)))
                 except DomainError as error:
                     show_error(error, {"name": name})

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from nicegui import run, ui
+from nicegui import ui
 
 from domain.errors import N_, DomainError
 from domain.records import board as boards
@@ -18,6 +18,7 @@ from domain.workflows.perform import TransitionRefused, perform
 from engine.model import PRIORITIES, label_text
 from engine.runtime import ActionOption
 from ui import live
+from ui.calls import io_bound
 from ui.components.kanban import KanbanBoard
 from ui.i18n import _, current_locale, error_text, reason_text
 from ui.pages.transition import open_transition_dialog
@@ -88,7 +89,7 @@ class BoardPage:
         self.now = datetime.now(UTC)
 
     async def build(self) -> None:
-        self.types = await run.io_bound(records.list_types, self.viewer.ctx, self.spec.kind)
+        self.types = await io_bound(records.list_types, self.viewer.ctx, self.spec.kind)
         if not self.types:
             empty_state(self.spec.icon, _(self.spec.empty_title), _(self.spec.empty_text))
             return
@@ -96,7 +97,7 @@ class BoardPage:
         chosen = next((t for t in self.types if t.key == self.type_key), self.types[0])
         self.workflow_key = chosen.workflow_key
         locale = current_locale()
-        choices = await run.io_bound(records.choices, self.viewer.ctx)
+        choices = await io_bound(records.choices, self.viewer.ctx)
         self.choices = choices
         view = "list" if self.list_view else "board"
         with ui.row().classes("items-center gap-2 w-full"):
@@ -151,7 +152,7 @@ class BoardPage:
     # --- data ---------------------------------------------------------------------
 
     async def load(self) -> None:
-        self.data = await run.io_bound(boards.board, self.viewer.ctx, kind=self.spec.kind,
+        self.data = await io_bound(boards.board, self.viewer.ctx, kind=self.spec.kind,
                                        workflow_key=self.workflow_key)
         self.moves, self.now = {}, datetime.now(UTC)
         self.cards = {str(c.instance_id): c for c in self.data.cards}
@@ -247,7 +248,7 @@ class BoardPage:
                              comment: str | None) -> bool:
         assert self.board is not None
         try:
-            await run.io_bound(lambda: perform(ctx=self.viewer.ctx, instance_id=card.instance_id,
+            await io_bound(lambda: perform(ctx=self.viewer.ctx, instance_id=card.instance_id,
                                                transition_id=option.transition_id, expected_version=card.version,
                                                inputs=inputs or None, comment=comment,
                                                idempotency_key=f"ui-{uuid4()}"))
@@ -318,7 +319,7 @@ class BoardPage:
         if UUID(int=0) in ids:
             await self.load()
             return
-        cards, gone = await run.io_bound(boards.cards_for, self.viewer.ctx, kind=self.spec.kind,
+        cards, gone = await io_bound(boards.cards_for, self.viewer.ctx, kind=self.spec.kind,
                                          workflow_key=self.workflow_key, instance_ids=ids)
         for card in cards:
             self.cards[str(card.instance_id)] = card
@@ -343,7 +344,7 @@ class BoardPage:
 
             async def save() -> None:
                 try:
-                    await run.io_bound(lambda: boards.set_wip_limits(
+                    await io_bound(lambda: boards.set_wip_limits(
                         self.viewer.ctx, kind=self.spec.kind, workflow_key=self.workflow_key,
                         limits={k: (i.value or "").strip() for k, i in inputs.items()}))
                 except DomainError as error:

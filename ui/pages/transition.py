@@ -7,12 +7,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
-from nicegui import run, ui
+from nicegui import ui
 
 from domain.errors import ValidationFailed
 from domain.records import service as records
 from engine.model import Definition, label_text
 from engine.runtime import ActionOption
+from ui.calls import io_bound
 from ui.forms import FieldForm
 from ui.i18n import _, current_locale
 from ui.session import Viewer
@@ -40,7 +41,7 @@ def open_transition_dialog(viewer: Viewer, *, reference: str, record_id: UUID, o
                 mark_error(comment, _("A comment is required for this action."))
                 return
             try:
-                inputs = await run.io_bound(lambda: records.transition_inputs(
+                inputs = await io_bound(lambda: records.transition_inputs(
                     viewer.ctx, record_id=record_id, to_state=option.to, raw=form.values()))
             except ValidationFailed as error:
                 form.show_errors(error)

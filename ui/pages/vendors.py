@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from nicegui import run, ui
+from nicegui import ui
 
 from domain.errors import N_, DomainError
 from domain.iam import vendors
 from domain.iam.models import Vendor
 from domain.records import service as records
+from ui.calls import io_bound
 from ui.i18n import _
 from ui.session import Viewer
 from ui.shell import console_page
@@ -70,7 +71,7 @@ class VendorList:
         await self.reload()
 
     async def reload(self) -> None:
-        self.rows = await run.io_bound(vendors.list_vendors, self.viewer.ctx, search=self.search.value or "")
+        self.rows = await io_bound(vendors.list_vendors, self.viewer.ctx, search=self.search.value or "")
         names = status_names()
         self.table.rows = [{"id": str(v.id), "name": v.name, "trades": ", ".join(v.trades),
                             "status": names.get(v.status, v.status), "email": v.email or "", "phone": v.phone or ""}
@@ -97,14 +98,14 @@ class VendorList:
             async def save() -> None:
                 clear_errors(fields)
                 try:
-                    saved = await run.io_bound(lambda: vendors.save_vendor(
+                    saved = await io_bound(lambda: vendors.save_vendor(
                         self.viewer.ctx, vendor_id=vendor_id, name=name.value or "", trades=list(trades.value or []),
                         status=status.value, email=email.value or "", phone=phone.value or ""))
                 except DomainError as exc:
                     show_error(exc, fields)
                     return
                 if vendor_id is None:  # a new vendor starts onboarding where the workflow is published
-                    await run.io_bound(onboard, self.viewer.ctx, saved.id)
+                    await io_bound(onboard, self.viewer.ctx, saved.id)
                 dialog.close()
                 ui.notify(_("Vendor saved."), type="positive")
                 await self.reload()
