@@ -13,7 +13,7 @@ from typing import Any
 from nicegui import background_tasks, events, ui
 
 from domain.errors import N_, DomainError
-from domain.workflows import definitions, templates
+from domain.workflows import definitions
 from domain.workflows.definitions import DefinitionRejected, VersionView
 from engine.diff import Change
 from engine.export import to_json, to_yaml
@@ -24,12 +24,14 @@ from engine.validate import validate_definition
 from ui.calls import io_bound
 from ui.components.flow_canvas import FlowCanvas
 from ui.designer.document import ANY, ID, DesignDocument, DesignError
+from ui.designer.inputs import as_label
 from ui.designer.panels import CATEGORIES, PropertiesPanel, design_error_text
 from ui.designer.simulator import SimulatorPanel
+from ui.designer.start import starting_document
 from ui.designer.toolbar import Toolbar
 from ui.designer.versions import open_versions
 from ui.i18n import _, current_locale, error_text, reason_text
-from ui.pages.designer import show_problems
+from ui.pages.designer import publish_version, show_problems
 from ui.session import Viewer
 from ui.shell import console_item_page
 from ui.widgets import empty_state, labelled
@@ -50,7 +52,7 @@ def create() -> None:
     @console_item_page("/designer", N_("Designer"), allowed=lambda v: v.can(definitions.DESIGN))
     async def designer_editor(viewer: Viewer, ref: str) -> None:
         if ref == NEW:
-            await Editor(viewer, await _starting_document(viewer), None).build()
+            await Editor(viewer, await starting_document(viewer), None).build()
             return
         versions = await io_bound(lambda: definitions.list_versions(viewer.ctx, key=ref))
         if not versions:
@@ -60,35 +62,6 @@ def create() -> None:
         current = next((v for v in versions if v.status == "draft"), None) \
             or next((v for v in versions if v.status == "published"), versions[0])
         await Editor(viewer, current.document, current).build()
-
-
-async def _starting_document(viewer: Viewer) -> dict[str, Any]:
-    """Blank, or from `?template=KEY` (a built-in) or `?clone=KEY` (a workflow of the tenant)."""
-    query = ui.context.client.request.query_params if ui.context.client.request else {}
-    template, clone = query.get("template"), query.get("clone")
-    if template or clone:
-        try:
-            document = await io_bound(lambda: templates.starting_document(viewer.ctx, template=template,
-                                                                              clone=clone))
-        except DomainError as exc:
-            ui.notify(error_text(exc), type="negative")
-        else:
-            if clone:
-                name = _as_label(document.get("name")) or {}
-                document["name"] = {k: _("{name} (copy)", name=v) for k, v in name.items()}
-            return document
-    taken = {d.key for d in await io_bound(definitions.list_definitions, viewer.ctx)}
-    return blank(taken)
-
-
-def blank(taken: set[str]) -> dict[str, Any]:
-    """An empty workflow with a key no other workflow of the tenant has."""
-    key, number = "new_workflow", 1
-    while key in taken:
-        number += 1
-        key = f"new_workflow_{number}"
-    return {"format": "baton/workflow@1", "key": key, "name": {current_locale(): _("New workflow")},
-            "subject": "request", "roles": [], "states": [], "transitions": []}
 
 
 class Editor:
@@ -299,13 +272,8 @@ class Editor:
         if (self.doc.dirty or self.version is None or self.version.status != "draft") and not await self.save():
             return
         assert self.version is not None
-        try:
-            view = await io_bound(lambda: definitions.publish(self.viewer.ctx, version_id=self.version.id))
-        except DefinitionRejected as exc:
-            show_problems(exc.problems)
-            return
-        except DomainError as exc:
-            ui.notify(error_text(exc), type="negative")
+        view = await publish_version(self.viewer, self.version.id)
+        if view is None:
             return
         self.version = view
         ui.notify(_("Version {number} published.", number=view.number), type="positive")
@@ -381,7 +349,7 @@ class Editor:
 
     def _graph(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         locale = current_locale()
-        nodes, edges = self.doc.graph(self.problems, label=lambda v, f: label_text(_as_label(v), locale, f),
+        nodes, edges = self.doc.graph(self.problems, label=lambda v, f: label_text(as_label(v), locale, f),
                                       any_state=_("Any state"))
         if self.marks:
             for node in nodes:
@@ -414,7 +382,3 @@ class Editor:
                 "edge_help": _("Select it to edit who may take it and when."),
                 "minimap": _("Overview"), "zoom_in": _("Zoom in"), "zoom_out": _("Zoom out"),
                 "fit_view": _("Fit to screen")}
-
-
-def _as_label(value: Any) -> dict[str, str] | None:
-    return {"*": value} if isinstance(value, str) else value

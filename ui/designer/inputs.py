@@ -19,6 +19,11 @@ from ui.i18n import LANGUAGE_NAMES, _, current_locale
 from ui.widgets import labelled, mark_error
 
 
+def as_label(value: Any) -> dict[str, str] | None:
+    """A label as `engine.model.label_text` takes it (a plain string stands for every locale)."""
+    return {"*": value} if isinstance(value, str) else value
+
+
 def as_map(label: Any) -> dict[str, str]:
     """A label as locale → text (a plain string stands for every locale)."""
     if isinstance(label, str):

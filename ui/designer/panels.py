@@ -18,7 +18,7 @@ from ui.designer.actions import ActionsEditor
 from ui.designer.conditions import ConditionBuilder
 from ui.designer.document import ANY, DesignError
 from ui.designer.fields import FieldsEditor
-from ui.designer.inputs import commit_input, label_inputs, shown_label
+from ui.designer.inputs import as_label, commit_input, label_inputs, shown_label
 from ui.designer.slas import SpanningSlasEditor, StateSlaEditor
 from ui.i18n import _, current_locale
 from ui.widgets import labelled
@@ -155,12 +155,12 @@ class PropertiesPanel:
 
     def _states(self) -> dict[str, str]:
         locale = current_locale()
-        return {s["id"]: label_text(_as_label(s.get("name")), locale, s["id"]) for s in self.editor.doc.states
+        return {s["id"]: label_text(as_label(s.get("name")), locale, s["id"]) for s in self.editor.doc.states
                 if isinstance(s.get("id"), str)}
 
     def _transitions(self) -> dict[str, str]:
         locale = current_locale()
-        return {t["id"]: label_text(_as_label(t.get("label")), locale, t["id"]) for t in self.editor.doc.transitions
+        return {t["id"]: label_text(as_label(t.get("label")), locale, t["id"]) for t in self.editor.doc.transitions
                 if isinstance(t.get("id"), str)}
 
     def _field_types(self) -> dict[str, tuple[str, str, tuple[str, ...]]]:
@@ -170,7 +170,7 @@ class PropertiesPanel:
         for spec in self.editor.doc.doc.get("fields") or []:
             if isinstance(spec, dict) and isinstance(spec.get("key"), str):
                 options = tuple(o for o in spec.get("options") or [] if isinstance(o, str))
-                found[spec["key"]] = (label_text(_as_label(spec.get("label")), locale, spec["key"]),
+                found[spec["key"]] = (label_text(as_label(spec.get("label")), locale, spec["key"]),
                                       str(spec.get("type", "text")), options)
         return found
 
@@ -184,9 +184,6 @@ class PropertiesPanel:
 def design_error_text(error: DesignError) -> str:
     return _(error.msgid, **error.params)
 
-
-def _as_label(value: Any) -> dict[str, str] | None:
-    return {"*": value} if isinstance(value, str) else value
 
 
 def _dict(value: Any) -> dict[str, Any]:

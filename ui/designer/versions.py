@@ -20,6 +20,7 @@ from domain.workflows.migration import MigrationPlan
 from engine.diff import Change, diff_definitions
 from engine.model import label_text
 from ui.calls import io_bound
+from ui.designer.inputs import as_label
 from ui.i18n import _, current_locale, error_text, fmt_datetime, fmt_number
 from ui.session import Viewer
 from ui.widgets import dialog_buttons, labelled, mark_error
@@ -95,7 +96,7 @@ def show_changes(box: ui.column, changes: list[Change]) -> None:
 async def open_migration(viewer: Viewer, source: VersionView, target: VersionView) -> None:
     """Choose where each state's records go, see the counts, and move them (or be told why not)."""
     locale = current_locale()
-    target_states = {s["id"]: label_text(_label(s.get("name")), locale, s["id"])
+    target_states = {s["id"]: label_text(as_label(s.get("name")), locale, s["id"])
                      for s in target.document.get("states", []) if isinstance(s, dict) and "id" in s}
     chosen: dict[str, str] = {}
     try:
@@ -167,7 +168,3 @@ def _summary(plan: MigrationPlan) -> str:
                  count=fmt_number(sum(m.count for m in plan.stranded)), number=plan.to_number)
     return _("{count} record(s) will move to version {number}; each move is audited.",
              count=fmt_number(plan.total), number=plan.to_number)
-
-
-def _label(value: Any) -> dict[str, str] | None:
-    return {"*": value} if isinstance(value, str) else value

@@ -7,11 +7,13 @@ definitions in and out as files; each workflow opens in the visual editor
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from nicegui import events, ui
 
 from domain.errors import N_, DomainError
 from domain.workflows import definitions, templates
-from domain.workflows.definitions import DefinitionRejected, DefinitionSummary
+from domain.workflows.definitions import DefinitionRejected, DefinitionSummary, VersionView
 from engine.model import label_text
 from engine.problems import Problem
 from ui.calls import io_bound
@@ -102,17 +104,10 @@ class WorkflowList:
                         publish.disable()
                         publish.tooltip(_("Fix the problems before publishing."))
 
-    async def publish(self, version_id: object) -> None:
-        try:
-            await io_bound(lambda: definitions.publish(self.viewer.ctx, version_id=version_id))  # type: ignore[arg-type]
-        except DefinitionRejected as exc:
-            show_problems(exc.problems)
-            return
-        except DomainError as exc:
-            ui.notify(error_text(exc), type="negative")
-            return
-        ui.notify(_("Published."), type="positive")
-        await self.reload()
+    async def publish(self, version_id: UUID) -> None:
+        if await publish_version(self.viewer, version_id) is not None:
+            ui.notify(_("Published."), type="positive")
+            await self.reload()
 
     async def export(self, version_id: object, fmt: str) -> None:
         name, text = await io_bound(lambda: definitions.export(self.viewer.ctx, version_id=version_id,  # type: ignore[arg-type]
@@ -132,6 +127,17 @@ class WorkflowList:
         ui.notify(_("Imported {key} as draft version {number}.", key=version.key, number=version.number),
                   type="positive")
         await self.reload()
+
+
+async def publish_version(viewer: Viewer, version_id: UUID) -> VersionView | None:
+    """Publish a draft; None (with its problems or the refusal shown) when it was not published."""
+    try:
+        return await io_bound(lambda: definitions.publish(viewer.ctx, version_id=version_id))
+    except DefinitionRejected as exc:
+        show_problems(exc.problems)
+    except DomainError as exc:
+        ui.notify(error_text(exc), type="negative")
+    return None
 
 
 def show_problems(problems: tuple[Problem, ...] | list[Problem], *, title: str | None = None) -> None:
