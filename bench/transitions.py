@@ -359,7 +359,8 @@ def _worker(n: int, app_url: str, people: dict[str, Any], barrier: Any, inbox: A
             return super().execute(query, params, **kwargs)
 
     db.configure(app_url, pool_size=2)  # engines are per process
-    event.listen(db.engine(), "connect", lambda dbapi, _record: setattr(dbapi, "cursor_factory", CountingCursor))
+    for engine in db.engines():
+        event.listen(engine, "connect", lambda dbapi, _record: setattr(dbapi, "cursor_factory", CountingCursor))
     url = make_url(app_url)
     host = url.query.get("host")
     conn = psycopg.connect(dbname=url.database or "postgres", user=url.username, password=url.password or None,

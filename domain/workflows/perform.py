@@ -89,7 +89,7 @@ def perform(*, ctx: Ctx, instance_id: UUID, transition_id: str, expected_version
     NotFound, PermissionDenied. With `idempotency_key`, a repeat of the same request
     returns the first response and writes nothing.
     """
-    request_hash = _hash(instance_id, transition_id, expected_version, inputs, comment)
+    request_hash = _hash(instance_id, transition_id, expected_version, inputs, comment) if idempotency_key else ""
     with db.tenant_pipeline(ctx.tenant_id, settings={"baton.perform": "on"}) as session:
         queries = [(_LOCK, {"t": ctx.tenant_id, "i": instance_id})]
         if idempotency_key:
@@ -111,11 +111,13 @@ def perform(*, ctx: Ctx, instance_id: UUID, transition_id: str, expected_version
         now = datetime.now(UTC)
         outcome = _fire(session, ctx, instance, transition_id, actor_of(ctx), inputs, comment, now)
         from_state = instance.state
+        unchanged = {"fields": instance.fields, "priority": instance.priority, "assignee_id": instance.assignee_id}
         automatic = _apply_and_follow(session, ctx, instance, outcome, now)
         session.execute(_INSTANCE_UPDATE, {
             "t": ctx.tenant_id, "i": instance.id, "state": instance.state, "state_entered_at": now,
-            "fields": instance.fields, "priority": instance.priority, "assignee_id": instance.assignee_id,
-            "version": instance.version, "updated_at": now, "updated_by": ctx.actor_label})
+            "version": instance.version, "updated_at": now, "updated_by": ctx.actor_label,
+            **{column: getattr(instance, column) for column, before in unchanged.items()
+               if getattr(instance, column) != before}})
         result = Performed(instance_id=instance.id, transition_id=transition_id, from_state=from_state,
                            to_state=instance.state, version=instance.version, automatic=tuple(automatic))
         if idempotency_key:

@@ -112,3 +112,61 @@ def test_pipelined_refuses_misuse(database):
             tx.lock_and_read([])
         with pytest.raises(ValueError, match="cannot return rows"):
             tx.execute(_vendor(bundle.tenant_id, "Returning").returning(_VENDORS.c.id))
+
+
+def test_pipelined_replaces_a_dead_pooled_connection_before_anything_is_written(database):
+    from tests.factories import owner_sql
+
+    bundle = new_tenant()
+    vendors.save_vendor(bundle.admin, vendor_id=None, name="Survivor", trades=[], status="active")
+    db.configure(database.app, pool_size=1)  # one pooled hot connection, reused below
+    try:
+        with db.tenant_pipeline(bundle.tenant_id) as tx:
+            pid = tx.lock_and_read([("select pg_backend_pid() as pid", {})])[0][0]["pid"]
+        owner_sql("select pg_terminate_backend(:p, 5000)", p=pid)  # as a restart or an idle timeout would
+        with db.tenant_pipeline(bundle.tenant_id) as tx:
+            names, now = tx.lock_and_read([(_VENDOR_NAMES, {"t": bundle.tenant_id}),
+                                           ("select pg_backend_pid() as pid", {})])
+            tx.execute(_vendor(bundle.tenant_id, "After the restart"))
+        assert [row["name"] for row in names] == ["Survivor"]
+        assert now[0]["pid"] != pid
+    finally:
+        db.configure(database.app)
+    assert sorted(v.name for v in vendors.list_vendors(bundle.admin)) == ["After the restart", "Survivor"]
+
+
+def test_pipelined_writes_to_several_tables_commit_or_fail_together(database):
+    from domain.audit.service import record
+    from tests.factories import audit_rows
+
+    bundle = new_tenant()
+    vendors.save_vendor(bundle.admin, vendor_id=None, name="Taken", trades=[], status="active")
+    events = len(audit_rows(bundle.tenant_id, "test.pipelined"))
+    with db.tenant_pipeline(bundle.tenant_id) as tx:  # vendor + audit event: one statement, both written
+        tx.execute(_vendor(bundle.tenant_id, "Together"))
+        record(tx, bundle.admin, action="test.pipelined", entity_type="vendor", after={"name": "Together"})
+    assert len(audit_rows(bundle.tenant_id, "test.pipelined")) == events + 1
+    with pytest.raises(IntegrityError, match="duplicate key"), db.tenant_pipeline(bundle.tenant_id) as tx:
+        record(tx, bundle.admin, action="test.pipelined", entity_type="vendor", after={"name": "Taken"})
+        tx.execute(_vendor(bundle.tenant_id, "Taken"))  # refused: the audit event goes with it
+    assert len(audit_rows(bundle.tenant_id, "test.pipelined")) == events + 1
+    assert sorted(v.name for v in vendors.list_vendors(bundle.admin)) == ["Taken", "Together"]
+
+
+def test_pipelined_fills_column_defaults_as_sqlalchemy_would(database):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import Column, MetaData, String, Table, Uuid
+    from sqlalchemy.dialects.postgresql import JSONB
+
+    bundle = new_tenant()
+    # the same table seen with a Python-side default: SQLAlchemy's own execution computes it
+    computed = Table("vendors", MetaData(), Column("tenant_id", Uuid), Column("id", Uuid),
+                     Column("name", String, default=lambda: "Named by default"), Column("trades", JSONB))
+    with db.tenant_pipeline(bundle.tenant_id) as tx:
+        tx.execute(insert(computed), {"tenant_id": bundle.tenant_id, "id": uuid4(), "trades": []})
+        tx.execute(insert(_VENDORS), {"tenant_id": bundle.tenant_id, "id": uuid4(), "name": "Scalar defaults",
+                                      "created_at": datetime.now(UTC)})  # status: the column's scalar default
+    listed = {v.name: v for v in vendors.list_vendors(bundle.admin)}
+    assert sorted(listed) == ["Named by default", "Scalar defaults"]
+    assert listed["Scalar defaults"].status == Vendor.__table__.c.status.default.arg  # the model's default
