@@ -1,4 +1,5 @@
-"""The designer canvas component in Chromium: drawing, palette drops, connecting, moving, keys, server calls.
+"""The designer canvas component in Chromium: drawing, palette drops, connecting, moving, keys, server calls,
+the read-only canvas of a version comparison (marks, ghosts, nothing editable), and the simulator's marks.
 
 A tiny NiceGUI app (written to a temporary directory, run as a subprocess) shows one `FlowCanvas`
 with three states and six transitions (two parallel ones, one back, two self-loops) and shows, for
@@ -24,10 +25,12 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from tests.e2e.component_app import served
+from ui.components.flow_canvas import MARK_COLOURS
 
 pytestmark = pytest.mark.e2e
 
 DRAFT = "Draft <b>v1</b>"  # markup in data is text, never HTML
+REVIEW = "Review (Changed)"  # its accessible name: the label, and its mark in words
 NODE_WIDTH = 184  # flow units, as flow_canvas.js draws a node
 NODE_HALF_HEIGHT = 30  # flow_canvas.js centres a new node on the drop point with this half height
 
@@ -44,7 +47,8 @@ LABELS = {"canvas": "Workflow designer", "palette": "States", "palette_item": "S
           "category_todo": "To do", "category_in_progress": "In progress", "category_waiting": "Waiting",
           "category_done": "Done", "category_cancelled": "Cancelled", "initial": "Initial", "terminal": "Terminal",
           "sla": "SLA", "errors": "{n} errors", "warnings": "{n} warnings", "added": "Added", "removed": "Removed",
-          "changed": "Changed", "edge": "{label}: {source} → {target}",
+          "changed": "Changed", "visited": "Visited", "current": "Current state",
+          "edge": "{label}: {source} → {target}",
           "node_help": "Enter selects, arrow keys move", "edge_help": "Enter selects", "minimap": "Minimap",
           "zoom_in": "Zoom in", "zoom_out": "Zoom out", "fit_view": "Fit view"}
 NODES = [
@@ -64,24 +68,57 @@ EDGES = [
 REPLACED = [dict(NODES[0]), {**NODES[1], "label": "Checked", "errors": 0, "warnings": 0, "mark": None},
             {"id": "archived", "label": "Archived", "category": "cancelled", "terminal": True, "x": 320, "y": 200}]
 CHAIN = [{"id": f"s{i}", "label": f"Step {i}", "category": "todo", "x": 0, "y": 0} for i in range(4)]
+GHOSTS = [*NODES, {"id": "gone", "label": "Gone", "category": "waiting", "mark": "removed", "x": 320, "y": 220}]
+GHOST_EDGES = [*EDGES, {"id": "park", "source": "review", "target": "gone", "label": "Park", "mark": "removed"}]
+# a simulated record went draft → review → draft → review (submit, back, resubmit) and is in review now
+SIMULATED = [{**NODES[0], "mark": "visited"}, {**NODES[1], "errors": 0, "warnings": 0, "mark": "current"},
+             {**NODES[2], "mark": None}]
+SIMULATED_EDGES = [{**e, "errors": 0, "mark": "visited" if e["id"] in ("submit", "back", "resubmit") else None}
+                   for e in EDGES]
 
 
 EVENTS = ("add_node", "connect", "move", "select", "delete", "undo", "redo", "copy", "paste", "layout")
+
+
+def tallied(canvas):
+    """One line per event name: "<how many so far> <the last payload>"; returns the reporting function."""
+    tally = dict.fromkeys(EVENTS, 0)
+    lines = {name: ui.label("0").props(f'role=status aria-label="{name} events"') for name in EVENTS}
+
+    def report(name, args):
+        tally[name] += 1
+        lines[name].set_text(f"{tally[name]} {json.dumps(args)}")
+
+    for name in EVENTS[:-1]:
+        canvas.on(name, lambda e, name=name: report(name, e.args))
+    return report
+
+
+@ui.page("/readonly")
+def readonly():
+    with ui.element("div").style("height: 560px; width: 100%"):
+        canvas = FlowCanvas(GHOSTS, GHOST_EDGES, labels=LABELS, readonly=True)
+    report = tallied(canvas)
+    canvas.on("layout", lambda e: report("layout", e.args))
+    with ui.row():
+        ui.button("Show Done", on_click=lambda: canvas.select(["done"]))
+        ui.button("Fit", on_click=canvas.fit)
+
+
+@ui.page("/simulated")
+def simulated():
+    with ui.element("div").style("height: 560px; width: 100%"):
+        canvas = FlowCanvas(SIMULATED, SIMULATED_EDGES, labels=LABELS)
+    tallied(canvas)
+    ui.button("Clear", on_click=lambda: canvas.set_graph(
+        [{**n, "mark": None} for n in SIMULATED], [{**e, "mark": None} for e in SIMULATED_EDGES]))
 
 
 @ui.page("/")
 def index():
     with ui.element("div").style("height: 560px; width: 100%"):
         canvas = FlowCanvas(NODES, EDGES, labels=LABELS)
-    tally = dict.fromkeys(EVENTS, 0)
-    lines = {name: ui.label("0").props(f'role=status aria-label="{name} events"') for name in EVENTS}
-
-    def report(name, args):  # "<how many so far> <the last payload>"
-        tally[name] += 1
-        lines[name].set_text(f"{tally[name]} {json.dumps(args)}")
-
-    for name in EVENTS[:-1]:
-        canvas.on(name, lambda e, name=name: report(name, e.args))
+    report = tallied(canvas)
 
     def laid_out(e):  # what the designer's owner does: take the positions into the document and send them back
         report("layout", e.args)
@@ -123,16 +160,41 @@ def shared_context(browser: Browser) -> Iterator[BrowserContext]:
 @pytest.fixture
 def canvas(shared_context: BrowserContext, flow_app: str) -> Iterator[Page]:
     """A fresh page showing the canvas (each page load builds a fresh canvas on the server), fitted and drawn."""
-    page = shared_context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(flow_app)
-    expect(node(page, DRAFT)).to_be_visible()
+    page = _opened(shared_context, flow_app, DRAFT)
     # the first graph is fitted to the view once its nodes are measured: the draft leaves the canvas's left edge
     palette = box(page.get_by_role("group", name="States"))
     _wait_for(lambda: box(node(page, DRAFT))["x"] > palette["x"] + palette["width"] + 20)
     _wait_until_still(page)
     yield page
     page.close()
+
+
+@pytest.fixture
+def viewer(shared_context: BrowserContext, flow_app: str) -> Iterator[Page]:
+    """A fresh page showing the read-only canvas: the same graph plus a removed state and transition."""
+    page = _opened(shared_context, f"{flow_app}/readonly", DRAFT)
+    region = box(page.get_by_role("region", name="Workflow designer"))
+    _wait_for(lambda: box(node(page, DRAFT))["x"] > region["x"] + 20)  # fitted to the view
+    _wait_until_still(page)
+    yield page
+    page.close()
+
+
+@pytest.fixture
+def simulated(shared_context: BrowserContext, flow_app: str) -> Iterator[Page]:
+    """A fresh page showing the editing canvas with a simulated record's path: visited and current marks."""
+    page = _opened(shared_context, f"{flow_app}/simulated", f"{DRAFT} (Visited)")
+    _wait_until_still(page)
+    yield page
+    page.close()
+
+
+def _opened(context: BrowserContext, url: str, first_node: str) -> Page:
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(url)
+    expect(node(page, first_node)).to_be_visible()
+    return page
 
 
 def node(page: Page, name: str) -> Locator:
@@ -198,7 +260,7 @@ def test_states_and_transitions_are_drawn_with_their_markers_and_badges(canvas: 
     expect(draft.get_by_role("img", name="SLA")).to_be_visible()
     expect(draft.get_by_role("img", name="Terminal")).to_have_count(0)
 
-    review = node(canvas, "Review")
+    review = node(canvas, REVIEW)
     expect(review.get_by_role("img", name="2 errors")).to_have_text("2")  # errors win over warnings
     expect(review.get_by_role("img", name="1 warnings")).to_have_count(0)
     expect(review).to_contain_text("Changed")  # the diff mark, in words as well as colour
@@ -210,7 +272,9 @@ def test_states_and_transitions_are_drawn_with_their_markers_and_badges(canvas: 
     expect(submit).to_have_attribute("data-testid", "edge-submit")
     expect(submit).to_contain_text("Submit")
     expect(canvas.get_by_test_id("edge-resubmit")).to_match_aria_snapshot('- img "1 errors": "1"')
-    expect(canvas.get_by_test_id("edge-approve")).to_contain_text("Approve")
+    approve = canvas.get_by_role("group", name="Approve: Review → Done (Added)", exact=True)
+    expect(approve).to_have_attribute("data-testid", "edge-approve")
+    expect(approve).to_contain_text("Added")  # the mark in words beside the label, not only in colour
 
     labels = [box(canvas.get_by_test_id(f"edge-{e}").get_by_text(text, exact=True)) for e, text in
               (("submit", "Submit"), ("resubmit", "Resubmit"), ("back", "Back"), ("retry", "Retry"),
@@ -225,7 +289,7 @@ def test_states_and_transitions_are_drawn_with_their_markers_and_badges(canvas: 
 
 
 def test_dropping_a_palette_item_reports_add_node_where_it_landed(canvas: Page) -> None:
-    target = (box(node(canvas, "Review"))["x"] + 40, box(node(canvas, "Review"))["y"] + 220)
+    target = (box(node(canvas, REVIEW))["x"] + 40, box(node(canvas, REVIEW))["y"] + 220)
     drag(canvas, centre(canvas.get_by_role("button", name="State — Waiting")), target)
 
     added = event(canvas, "add_node", 1)
@@ -277,7 +341,7 @@ def test_arrow_keys_move_the_selected_node_one_report_per_press(canvas: Page) ->
 
 
 def test_moving_a_selection_reports_every_node_it_moved(canvas: Page) -> None:
-    node(canvas, "Review").click()
+    node(canvas, REVIEW).click()
     assert event(canvas, "select", 1) == {"nodes": ["review"], "edges": []}
     node(canvas, "Done").click(modifiers=["Shift"])
     assert event(canvas, "select", 2) == {"nodes": ["review", "done"], "edges": []}
@@ -288,13 +352,13 @@ def test_moving_a_selection_reports_every_node_it_moved(canvas: Page) -> None:
 
 
 def test_selecting_and_pressing_delete_reports_delete(canvas: Page) -> None:
-    node(canvas, "Review").click()
+    node(canvas, REVIEW).click()
     assert event(canvas, "select", 1) == {"nodes": ["review"], "edges": []}
     node(canvas, "Done").click(modifiers=["Control"])
     assert event(canvas, "select", 2) == {"nodes": ["review", "done"], "edges": []}
     canvas.keyboard.press("Delete")
     assert event(canvas, "delete", 1) == {"nodes": ["review", "done"], "edges": []}
-    expect(node(canvas, "Review")).to_be_visible()  # the server decides
+    expect(node(canvas, REVIEW)).to_be_visible()  # the server decides
 
     canvas.get_by_test_id("edge-approve").get_by_text("Approve").click()
     assert event(canvas, "select", 3) == {"nodes": [], "edges": ["approve"]}
@@ -303,7 +367,7 @@ def test_selecting_and_pressing_delete_reports_delete(canvas: Page) -> None:
 
 
 def test_box_selection_with_shift_drag_selects_what_it_encloses(canvas: Page) -> None:
-    review, done = box(node(canvas, "Review")), box(node(canvas, "Done"))
+    review, done = box(node(canvas, REVIEW)), box(node(canvas, "Done"))
     canvas.keyboard.down("Shift")
     corner = (done["x"] + done["width"] + 20, done["y"] + done["height"] + 70)
     drag(canvas, (review["x"] - 20, review["y"] - 70), corner)
@@ -340,7 +404,7 @@ def test_undo_redo_copy_and_paste_keys_while_focus_is_in_the_canvas(canvas: Page
 
 
 def test_set_graph_replaces_the_graph_and_keeps_viewport_and_selection(canvas: Page) -> None:
-    canvas.mouse.move(*centre(node(canvas, "Review")))
+    canvas.mouse.move(*centre(node(canvas, REVIEW)))
     canvas.mouse.wheel(0, 300)  # zoom out around the pointer
     _wait_until_still(canvas)
     node(canvas, DRAFT).click()
@@ -363,7 +427,7 @@ def test_set_graph_replaces_the_graph_and_keeps_viewport_and_selection(canvas: P
 
 
 def test_resending_the_whole_element_keeps_the_viewport(canvas: Page) -> None:
-    canvas.mouse.move(*centre(node(canvas, "Review")))
+    canvas.mouse.move(*centre(node(canvas, REVIEW)))
     canvas.mouse.wheel(0, -200)  # zoom in around the pointer
     _wait_until_still(canvas)
     canvas.get_by_role("button", name="Replace graph").click()
@@ -413,6 +477,117 @@ def test_select_from_python_selects_and_centres(canvas: Page) -> None:
     assert event(canvas, "delete", 1) == {"nodes": ["done"], "edges": []}
 
 
+def test_read_only_canvas_has_no_palette_and_shows_every_mark_in_words(viewer: Page) -> None:
+    expect(viewer.get_by_role("group", name="States")).to_have_count(0)
+    expect(viewer.get_by_role("button", name=re.compile("^State — "))).to_have_count(0)
+    expect(viewer.get_by_text("Drag onto the canvas")).to_have_count(0)
+
+    review = node(viewer, REVIEW)
+    expect(review).to_contain_text("Changed")
+    gone = node(viewer, "Gone (Removed)")
+    expect(gone).to_have_attribute("data-testid", "node-gone")
+    expect(gone).to_contain_text("Removed")
+    expect(gone.get_by_text("Gone", exact=True)).to_have_css("text-decoration-line", "line-through")
+    assert gone.evaluate("el => getComputedStyle(el.firstElementChild).borderTopStyle") == "dashed"
+    assert float(gone.get_by_text("Gone", exact=True).evaluate(
+        "el => getComputedStyle(el.closest('[class*=head]')).opacity")) < 1  # faded: a ghost
+    expect(node(viewer, "Done")).not_to_contain_text("Removed")  # unmarked: no word, no suffix
+    assert gone.get_attribute("aria-describedby") is None  # no help on dragging or connecting what cannot be
+
+    park = viewer.get_by_role("group", name="Park: Review → Gone (Removed)", exact=True)
+    expect(park).to_have_attribute("data-testid", "edge-park")
+    expect(park).to_contain_text("Removed")
+    expect(park.get_by_text("Park", exact=True)).to_have_css("text-decoration-line", "line-through")
+    expect(viewer.get_by_role("group", name="Approve: Review → Done (Added)", exact=True)).to_contain_text("Added")
+    expect(viewer.get_by_role("group", name=f"Submit: {DRAFT} → Review", exact=True)).to_be_visible()
+
+
+def test_read_only_canvas_moves_nothing_and_reports_no_gesture(viewer: Page) -> None:
+    def apart() -> tuple[float, float]:  # Done relative to Draft, on screen (a drag on a node may pan the view)
+        done, draft = box(node(viewer, "Done")), box(node(viewer, DRAFT))
+        return round(done["x"] - draft["x"]), round(done["y"] - draft["y"])
+
+    before = apart()
+    start = centre(node(viewer, "Done"))
+    drag(viewer, start, (start[0] + 60, start[1] + 120), steps=15)
+    _wait_until_still(viewer, "node-done")
+    assert apart() == before
+
+    drag(viewer, centre(viewer.get_by_test_id("source-draft")), centre(viewer.get_by_test_id("target-done")))
+    expect(viewer.locator("[data-testid^='edge-']")).to_have_count(7)
+    viewer.get_by_role("button", name="Fit view").click()  # the drags above may have panned Done out of view
+    _wait_until_still(viewer, "node-done")
+
+    node(viewer, "Done").click()
+    assert event(viewer, "select", 1) == {"nodes": ["done"], "edges": []}  # selecting shows, changes nothing
+    for key in ("ArrowRight", "ArrowDown", "Delete", "Backspace", "Control+z", "Control+y", "Control+c",
+                "Control+v"):
+        viewer.keyboard.press(key)
+    viewer.wait_for_timeout(400)  # would-be events are one socket message away
+    assert apart() == before
+    assert {name: count(viewer, name) for name in ("add_node", "connect", "move", "delete", "undo", "redo", "copy",
+                                                    "paste", "layout")} == dict.fromkeys(
+        ("add_node", "connect", "move", "delete", "undo", "redo", "copy", "paste", "layout"), 0)
+
+
+def test_read_only_canvas_still_pans_zooms_and_centres(viewer: Page) -> None:
+    draft = box(node(viewer, DRAFT))
+    region = box(viewer.get_by_role("region", name="Workflow designer"))
+    empty = (region["x"] + region["width"] / 2, region["y"] + region["height"] - 60)  # below the nodes
+    drag(viewer, empty, (empty[0] + 80, empty[1] - 40))
+    _wait_until_still(viewer)
+    panned = box(node(viewer, DRAFT))
+    assert abs(panned["x"] - draft["x"] - 80) <= 3 and abs(panned["y"] - draft["y"] + 40) <= 3, (draft, panned)
+
+    viewer.get_by_role("button", name="Zoom in").click()
+    _wait_for(lambda: box(node(viewer, DRAFT))["width"] > panned["width"] + 10)
+    expect(viewer.get_by_label("Minimap")).to_be_visible()
+    viewer.get_by_role("button", name="Show Done").click()
+    assert event(viewer, "select", 1) == {"nodes": ["done"], "edges": []}
+    assert count(viewer, "move") == 0
+
+
+def test_a_simulated_path_is_marked_visited_and_current_in_words_and_colour(simulated: Page) -> None:
+    region = simulated.get_by_role("region", name="Workflow designer")
+    draft = node(simulated, f"{DRAFT} (Visited)")
+    expect(draft).to_have_attribute("data-testid", "node-draft")
+    expect(draft).to_contain_text("Visited")  # the word on the node, as well as its colour
+    current = node(simulated, "Review (Current state)")
+    expect(current).to_have_attribute("data-testid", "node-review")
+    expect(current).to_contain_text("Current state")
+    expect(node(simulated, "Done")).to_be_visible()  # not reached: no mark, no suffix
+    expect(node(simulated, "Done")).not_to_contain_text("Visited")
+    for name in ("Submit", "Back", "Resubmit"):
+        edge = simulated.get_by_test_id(f"edge-{name.lower()}")
+        expect(edge).to_have_accessible_name(re.compile(rf"^{name}: .* \(Visited\)$"))
+        expect(edge).to_contain_text("Visited")
+    expect(simulated.get_by_role("group", name="Approve: Review → Done", exact=True)).to_be_visible()
+    for word in ("Added", "Changed", "Removed"):  # a simulation is no version comparison
+        expect(region.get_by_text(word)).to_have_count(0)
+        expect(region.get_by_role("group", name=re.compile(rf"\({word}\)$"))).to_have_count(0)
+
+    # drawn in MARK_COLOURS, the one source the versions dialog's legend reads too; the current state stands out
+    def border(locator: Locator) -> tuple[str, float]:
+        found = locator.evaluate("el => { const s = getComputedStyle(el.firstElementChild);"
+                                 " return [s.borderTopColor, parseFloat(s.borderTopWidth)]; }")
+        return str(found[0]), float(found[1])
+
+    visited_colour, visited_width = border(draft)
+    current_colour, current_width = border(current)
+    assert visited_colour == _rgb(MARK_COLOURS["visited"])
+    assert current_colour == _rgb(MARK_COLOURS["current"])
+    assert current_width > visited_width >= 2
+    stroke = simulated.get_by_test_id("edge-submit").locator("path").first.evaluate(
+        "el => getComputedStyle(el).stroke")
+    assert stroke == _rgb(MARK_COLOURS["visited"])
+
+    simulated.get_by_role("button", name="Clear").click()  # cleared: the plain names again
+    expect(node(simulated, DRAFT)).to_be_visible()
+    expect(node(simulated, "Review")).to_be_visible()
+    expect(region.get_by_text("Visited")).to_have_count(0)
+    expect(region.get_by_text("Current state")).to_have_count(0)
+
+
 def test_nothing_is_fetched_from_outside_and_nothing_is_logged_as_an_error(browser: Browser, flow_app: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
@@ -437,6 +612,12 @@ def test_nothing_is_fetched_from_outside_and_nothing_is_logged_as_an_error(brows
     assert sum("/esm/" in url and url.endswith("/index.js") for url in urls) == 1  # the vendored bundle
     assert sum("/esm/" in url and url.endswith("/index.css") for url in urls) == 1  # and its style sheet
     assert problems == []
+
+
+def _rgb(hex_colour: str) -> str:
+    """"#3949ab" as the browser reports a computed colour: "rgb(57, 73, 171)"."""
+    red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({red}, {green}, {blue})"
 
 
 def _in_region(page: Page, locator: Locator) -> tuple[float, float, float]:

@@ -1,11 +1,16 @@
 // Designer canvas for ui/components/flow_canvas.py: states as nodes, transitions as edges, drawn by Vue Flow.
 //
 // Node fields: id, label, category (todo|in_progress|waiting|done|cancelled), initial, terminal, sla, errors,
-// warnings, x, y, mark (null|added|removed|changed). Edge fields: id, source, target, label, errors, warnings, mark.
+// warnings, x, y, mark (null|added|removed|changed|visited|current). Edge fields: id, source, target, label, errors,
+// warnings, mark. The `colours` prop maps each mark to its colour (flow_canvas.py's MARK_COLOURS, the one source).
 // The server owns the graph: every edit is reported with $emit and the server answers with set_graph. Vue Flow's
 // store holds the graph only as drawn (positions move while a node is dragged); no edge or node is added, removed
 // or kept here on the component's own initiative. All text is shown through {{ }} interpolation (never v-html);
 // all words come from `labels`. Vue Flow and its style sheet come from the vendored bundle (vendor/vue-flow).
+// With the `readonly` prop the component only shows (no palette, no dragging or connecting, no edit keys) and
+// reports no gesture: only `select` (which changes nothing) and `layout` (when the server asks for one).
+// Marks are shown in words too: a badge on the node, a word after the edge's label, and the accessible names
+// ("Review (Changed)", "Submitted (Current state)").
 import { markRaw, toRaw } from "vue";
 import {
   Background, ControlButton, Controls, dagre, Handle, MarkerType, MiniMap, Position, useVueFlow, VueFlow,
@@ -14,7 +19,7 @@ import {
 const CATEGORIES = ["todo", "in_progress", "waiting", "done", "cancelled"];
 const CATEGORY_COLOURS = { todo: "#78909c", in_progress: "#1e88e5", waiting: "#f9a825", done: "#43a047",
   cancelled: "#9e9e9e" };
-const EDGE_COLOURS = { plain: "#8a94a6", error: "#d32f2f", added: "#2e7d32", removed: "#c62828", changed: "#ef6c00" };
+const EDGE_COLOURS = { plain: "#8a94a6", error: "#d32f2f" }; // a mark's colour comes from the `colours` prop
 const NODE_WIDTH = 184; // as .flowc-node's width; the height follows the label (about 60 px)
 const NODE_HEIGHT = 60;
 const PARALLEL_GAP = 34; // px between the midpoints of edges joining the same two states
@@ -71,9 +76,11 @@ const FlowTransitionEdge = {
 <g class="flowc-edge" :class="[data.errors > 0 ? 'flowc-edge--error' : '', data.mark ? 'flowc-mark--' + data.mark : '']">
   <path class="vue-flow__edge-path flowc-edge__path" :d="geo.path" :marker-end="markerEnd" fill="none" />
   <path class="vue-flow__edge-interaction" :d="geo.path" fill="none" stroke-opacity="0" stroke-width="18" />
-  <g v-if="data.label || badge" class="flowc-edge__label" :transform="'translate(' + geo.lx + ' ' + geo.ly + ')'">
+  <g v-if="data.label || badge || data.mark" class="flowc-edge__label" :transform="'translate(' + geo.lx + ' ' + geo.ly + ')'">
     <rect class="flowc-edge__bg" :x="-box / 2" y="-10" :width="box" height="20" rx="4" />
-    <text ref="text" class="flowc-edge__text" :x="badge ? -9 : 0" text-anchor="middle" dy="0.35em">{{ data.label }}</text>
+    <text ref="text" class="flowc-edge__text" :x="badge ? -9 : 0" text-anchor="middle" dy="0.35em"><tspan
+      class="flowc-edge__name">{{ data.label }}</tspan><tspan v-if="data.mark" class="flowc-edge__mark"
+      :dx="data.label ? 6 : 0">{{ labels[data.mark] }}</tspan></text>
     <g v-if="badge" class="flowc-edge__badge" :class="'flowc-edge__badge--' + badge.kind"
        :transform="'translate(' + (box / 2 - 10) + ' 0)'" role="img" :aria-label="badge.text">
       <title>{{ badge.text }}</title>
@@ -94,7 +101,8 @@ const FlowTransitionEdge = {
       return null;
     },
     box() { // the label's background: measured text (estimated until measured), padding, room for the badge
-      const text = this.textWidth || String(this.data.label || "").length * 6.4;
+      const shown = String(this.data.label || "") + (this.data.mark ? " " + (this.labels[this.data.mark] || "") : "");
+      const text = this.textWidth || shown.length * 6.4;
       return Math.ceil(text) + 12 + (this.badge ? 18 : 0);
     },
     geo() {
@@ -111,7 +119,7 @@ const FlowTransitionEdge = {
   methods: {
     measure() {
       const el = this.$refs.text;
-      const width = el && this.data.label ? Math.ceil(el.getComputedTextLength()) : 0;
+      const width = el && (this.data.label || this.data.mark) ? Math.ceil(el.getComputedTextLength()) : 0;
       if (width !== this.textWidth) this.textWidth = width;
     },
   },
@@ -120,8 +128,9 @@ const FlowTransitionEdge = {
 export default {
   components: { VueFlow, Background, MiniMap, Controls, ControlButton, FlowStateNode, FlowTransitionEdge },
   template: `
-<div class="flowc" role="region" :aria-label="labels.canvas" @keydown="onKeydown" @keyup="onKeyup">
-  <div class="flowc__palette" role="group" :aria-label="labels.palette">
+<div class="flowc" :class="{ 'flowc--readonly': readonly }" :style="markColours" role="region"
+     :aria-label="labels.canvas" @keydown="onKeydown" @keyup="onKeyup">
+  <div v-if="!readonly" class="flowc__palette" role="group" :aria-label="labels.palette">
     <div class="flowc__palette-title" aria-hidden="true">{{ labels.palette }}</div>
     <button v-for="cat in categories" :key="cat" type="button" draggable="true" class="flowc-item"
             :class="'flowc-cat--' + cat" :aria-label="fill(labels.palette_item, { category: labels['category_' + cat] })"
@@ -134,7 +143,8 @@ export default {
   <div ref="canvas" class="flowc__canvas" tabindex="0" @dragover="onDragOver" @drop="onDrop"
        @pointermove="onPointerMove" @pointerleave="pointer = null">
     <vue-flow v-if="ready" :id="flowId" :delete-key-code="null" :multi-selection-key-code="multiKeys"
-              connection-mode="strict" :min-zoom="0.2" :max-zoom="2.5"
+              connection-mode="strict" :min-zoom="0.2" :max-zoom="2.5" :nodes-draggable="!readonly"
+              :nodes-connectable="!readonly" :edges-updatable="false"
               :nodes-focusable="true" :edges-focusable="true" :elevate-edges-on-select="true"
               @connect="onConnect" @node-drag-stop="onDragStop" @selection-drag-stop="onDragStop"
               @selection-end="onSelectionEnd" @nodes-initialized="onNodesInitialized">
@@ -160,12 +170,15 @@ export default {
         </control-button>
       </controls>
     </vue-flow>
-    <div v-if="empty" class="flowc__empty" aria-hidden="true">{{ labels.empty }}</div>
-    <span :id="flowId + '-node-help'" class="flowc__help">{{ labels.node_help }}</span>
-    <span :id="flowId + '-edge-help'" class="flowc__help">{{ labels.edge_help }}</span>
+    <div v-if="empty && !readonly" class="flowc__empty" aria-hidden="true">{{ labels.empty }}</div>
+    <template v-if="!readonly">
+      <span :id="flowId + '-node-help'" class="flowc__help">{{ labels.node_help }}</span>
+      <span :id="flowId + '-edge-help'" class="flowc__help">{{ labels.edge_help }}</span>
+    </template>
   </div>
 </div>`,
-  props: { nodes: Array, edges: Array, labels: Object },
+  props: { nodes: Array, edges: Array, labels: Object, readonly: { type: Boolean, default: false },
+    colours: { type: Object, default: () => ({}) } },
   emits: ["add_node", "connect", "move", "select", "delete", "undo", "redo", "copy", "paste", "layout"],
   setup() {
     // The store is created here, before <vue-flow :id> mounts and joins it, so the graph can be set (and the
@@ -177,7 +190,15 @@ export default {
     return { ready: false, empty: true, pointer: null, paletteDrag: null, categories: CATEGORIES,
       multiKeys: ["Shift", "Control", "Meta"] };
   },
+  computed: {
+    markColours() { // --fc-mark-<mark> for the style sheet's .flowc-mark--<mark> rules
+      return Object.fromEntries(Object.entries(this.colours || {}).map(([mark, colour]) => ["--fc-mark-" + mark, colour]));
+    },
+  },
   watch: {
+    colours() {
+      this.apply(this.graph.nodes, this.graph.edges);
+    },
     labels() {
       this.apply(this.graph.nodes, this.graph.edges);
     },
@@ -263,7 +284,8 @@ export default {
       const names = new Map(rawNodes.map((n) => [String(n.id), String(n.label)]));
       this.known = new Map(rawNodes.map((n) => [String(n.id), { x: Math.round(n.x), y: Math.round(n.y) }]));
       this.flow.setNodes(rawNodes.map((n) => this.toFlowNode(n, selectedNodes)));
-      this.flow.setEdges(toFlowEdges(rawEdges, names, selectedEdges, this.labels, this.flowId));
+      this.flow.setEdges(toFlowEdges(rawEdges, names, selectedEdges, this.labels, this.colours || {},
+        this.readonly ? null : this.flowId));
       this.empty = rawNodes.length === 0;
     },
     toFlowNode(n, selected) {
@@ -271,10 +293,11 @@ export default {
       const live = this.flow.findNode(id);
       // a node being dragged stays under the pointer; its drag stop reports where it ended
       const position = live && live.dragging ? { ...live.position } : { x: Number(n.x) || 0, y: Number(n.y) || 0 };
+      // read-only: no description at all (Vue Flow's own would tell how to move the node)
+      const dom = { "data-testid": "node-" + id, "aria-describedby": this.readonly ? null : this.flowId + "-node-help" };
       return {
-        id, type: "state", position, data: n,
-        selected: selected.has(id), ariaLabel: String(n.label),
-        domAttributes: { "data-testid": "node-" + id, "aria-describedby": this.flowId + "-node-help" },
+        id, type: "state", position, data: n, draggable: !this.readonly, connectable: !this.readonly,
+        selected: selected.has(id), ariaLabel: marked(String(n.label), n.mark, this.labels), domAttributes: dom,
       };
     },
     minimapColour(node) {
@@ -316,12 +339,14 @@ export default {
       };
     },
     onConnect(connection) {
+      if (this.readonly) return;
       this.$emit("connect", { source: connection.source, target: connection.target });
     },
     onDragStop(event) {
       this.reportMoves(event.nodes || (event.node ? [event.node] : []));
     },
     reportMoves(nodes) {
+      if (this.readonly) return;
       const moves = [];
       for (const n of nodes) {
         const x = Math.round(n.position.x);
@@ -341,11 +366,13 @@ export default {
       e.dataTransfer.setData("text/plain", this.labels["category_" + category] || category);
     },
     onDragOver(e) {
+      if (this.readonly) return;
       if (!this.paletteDrag && !(e.dataTransfer && [...e.dataTransfer.types].includes(DND_TYPE))) return;
       e.preventDefault();
       e.dataTransfer.dropEffect = "copy";
     },
     onDrop(e) {
+      if (this.readonly) return;
       const category = (e.dataTransfer && e.dataTransfer.getData(DND_TYPE)) || this.paletteDrag;
       this.paletteDrag = null;
       if (!CATEGORIES.includes(category)) return;
@@ -356,6 +383,7 @@ export default {
       this.addAt(category, this.centre());
     },
     addAt(category, point) { // x, y: the new node's position (top left), so that it is centred on the point
+      if (this.readonly) return;
       this.$emit("add_node", { category, x: Math.round(point.x - NODE_WIDTH / 2),
         y: Math.round(point.y - NODE_HEIGHT / 2) });
     },
@@ -368,7 +396,7 @@ export default {
     },
     // ---- keyboard: only while focus is inside the component (the listeners are on its root)
     onKeydown(e) {
-      if (isEditable(e.target)) return;
+      if (this.readonly || isEditable(e.target)) return;
       const key = letterOf(e);
       if ((e.ctrlKey || e.metaKey) && !e.altKey) {
         const shift = e.shiftKey;
@@ -392,14 +420,16 @@ export default {
     },
     onKeyup(e) {
       // Vue Flow moves selected nodes with the arrow keys (no drag events): report them as one move per key press
-      if (String(e.key || "").startsWith("Arrow") && !isEditable(e.target)) this.reportMoves(this.flow.getSelectedNodes.value);
+      if (!this.readonly && String(e.key || "").startsWith("Arrow") && !isEditable(e.target)) this.reportMoves(this.flow.getSelectedNodes.value);
     },
     fill,
   },
 };
 
-// Flow edges with what the edge component needs to keep parallel edges and self-loops apart.
-function toFlowEdges(edges, names, selected, labels, flowId) {
+// Flow edges with what the edge component needs to keep parallel edges and self-loops apart. `colours`: each
+// mark's colour (for the arrowheads); `helpId`: the id of the hidden help text the edges are described by (none
+// when read-only).
+function toFlowEdges(edges, names, selected, labels, colours, helpId) {
   const groups = new Map(); // unordered pair of states → edge ids, in the server's order
   for (const e of edges) {
     const key = pairKey(String(e.source), String(e.target));
@@ -412,14 +442,15 @@ function toFlowEdges(edges, names, selected, labels, flowId) {
     const target = String(e.target);
     const group = groups.get(pairKey(source, target));
     const index = group.indexOf(id);
-    const colour = e.errors > 0 ? EDGE_COLOURS.error : EDGE_COLOURS[e.mark] || EDGE_COLOURS.plain;
+    const colour = e.errors > 0 ? EDGE_COLOURS.error : (e.mark && colours[e.mark]) || EDGE_COLOURS.plain;
     return {
       id, source, target, type: "transition", selected: selected.has(id),
       data: { ...e, loop: source === target ? index : null, offset: index - (group.length - 1) / 2,
         flip: source > target },
       markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 14, height: 14 },
-      ariaLabel: fill(labels.edge, { label: e.label || "", source: names.get(source), target: names.get(target) }),
-      domAttributes: { "data-testid": "edge-" + id, "aria-describedby": flowId + "-edge-help" },
+      ariaLabel: marked(fill(labels.edge, { label: e.label || "", source: names.get(source), target: names.get(target) }),
+        e.mark, labels),
+      domAttributes: { "data-testid": "edge-" + id, "aria-describedby": helpId ? helpId + "-edge-help" : null },
     };
   });
 }
@@ -485,6 +516,11 @@ function isEditable(el) {
   return el instanceof HTMLElement && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
 }
 
+// An element's accessible name with its mark in words: "Review (Changed)"; unmarked, the name alone.
+function marked(name, mark, labels) {
+  return mark ? `${name} (${labels[mark] || mark})` : name;
+}
+
 function fill(text, values) {
   return String(text || "").replace(/\{(\w+)\}/g, (m, key) => (values[key] ?? m));
 }
@@ -523,7 +559,6 @@ const CSS = `
   --fc-border: #cfd6df; --fc-focus: #1565c0; --fc-select: #1976d2; --fc-edge: ${EDGE_COLOURS.plain}; --fc-dot: #c3c9d2;
   --fc-chip: #e3e7ee; --fc-mask: rgba(225, 229, 235, .65);
   --fc-error: ${EDGE_COLOURS.error}; --fc-warning: #f9a825; --fc-warning-text: #3d2800;
-  --fc-added: ${EDGE_COLOURS.added}; --fc-removed: ${EDGE_COLOURS.removed}; --fc-changed: ${EDGE_COLOURS.changed};
   --fc-cat-todo: ${CATEGORY_COLOURS.todo}; --fc-cat-in_progress: ${CATEGORY_COLOURS.in_progress};
   --fc-cat-waiting: ${CATEGORY_COLOURS.waiting}; --fc-cat-done: ${CATEGORY_COLOURS.done};
   --fc-cat-cancelled: ${CATEGORY_COLOURS.cancelled};
@@ -609,20 +644,38 @@ body.body--dark .flowc {
 }
 .flowc-badge--error { background: var(--fc-error); color: #fff; }
 .flowc-badge--warning { background: var(--fc-warning); color: var(--fc-warning-text); }
-.flowc-mark--added { --fc-mark: var(--fc-added); }
-.flowc-mark--removed { --fc-mark: var(--fc-removed); }
-.flowc-mark--changed { --fc-mark: var(--fc-changed); }
-.flowc-node.flowc-mark--added, .flowc-node.flowc-mark--changed { border: 2px solid var(--fc-mark); }
-.flowc-node.flowc-mark--removed { border: 2px dashed var(--fc-mark); opacity: .75; }
+.flowc-mark--added { --fc-mark: var(--fc-mark-added); }
+.flowc-mark--removed { --fc-mark: var(--fc-mark-removed); }
+.flowc-mark--changed { --fc-mark: var(--fc-mark-changed); }
+.flowc-mark--visited { --fc-mark: var(--fc-mark-visited); }
+.flowc-mark--current { --fc-mark: var(--fc-mark-current); }
+.flowc-node.flowc-mark--added, .flowc-node.flowc-mark--changed, .flowc-node.flowc-mark--visited {
+  border: 2px solid var(--fc-mark);
+}
+.flowc-node.flowc-mark--current {
+  border: 3px solid var(--fc-mark);
+  box-shadow: inset 4px 0 0 var(--fc-cat), 0 0 0 4px color-mix(in srgb, var(--fc-mark) 25%, transparent);
+}
+.flowc-node.flowc-mark--removed {
+  border: 2px dashed var(--fc-mark); background: color-mix(in srgb, var(--fc-node) 55%, transparent);
+  box-shadow: inset 4px 0 0 var(--fc-cat);
+}
+.flowc-node.flowc-mark--removed > .flowc-node__head, .flowc-node.flowc-mark--removed > .flowc-node__meta { opacity: .55; }
 .flowc-node.flowc-mark--removed .flowc-node__label { text-decoration: line-through; }
+.flowc--readonly .vue-flow__handle { visibility: hidden; }
+.flowc--readonly .vue-flow__node { cursor: default; }
 .flowc .vue-flow__handle { width: 10px; height: 10px; background: var(--fc-panel); border: 2px solid var(--fc-edge); }
 .flowc .vue-flow__handle-right { right: -6px; }
 .flowc .vue-flow__handle-left { left: -6px; }
 .flowc .vue-flow__handle:hover, .flowc .vue-flow__handle.connecting { border-color: var(--fc-select); }
 .flowc-edge__path { stroke: var(--fc-edge); stroke-width: 1.6; }
 .flowc-edge--error .flowc-edge__path { stroke: var(--fc-error); }
-.flowc-edge.flowc-mark--added .flowc-edge__path, .flowc-edge.flowc-mark--changed .flowc-edge__path { stroke: var(--fc-mark); stroke-width: 2.2; }
-.flowc-edge.flowc-mark--removed .flowc-edge__path { stroke: var(--fc-mark); stroke-dasharray: 6 4; }
+.flowc-edge.flowc-mark--added .flowc-edge__path, .flowc-edge.flowc-mark--changed .flowc-edge__path,
+.flowc-edge.flowc-mark--visited .flowc-edge__path { stroke: var(--fc-mark); stroke-width: 2.2; }
+.flowc-edge.flowc-mark--current .flowc-edge__path { stroke: var(--fc-mark); stroke-width: 3; }
+.flowc-edge.flowc-mark--removed .flowc-edge__path { stroke: var(--fc-mark); stroke-dasharray: 6 4; stroke-opacity: .6; }
+.flowc-edge.flowc-mark--removed .flowc-edge__name { text-decoration: line-through; opacity: .6; }
+.flowc-edge__mark { fill: var(--fc-mark); font-weight: 700; }
 .vue-flow__edge.selected .flowc-edge__path { stroke: var(--fc-select); stroke-width: 2.6; }
 .vue-flow__edge:focus-visible .flowc-edge__bg { stroke: var(--fc-focus); stroke-width: 2; }
 .flowc-edge__bg { fill: var(--fc-panel); stroke: var(--fc-border); }

@@ -27,6 +27,19 @@ selected node moves the whole selection; dragging the empty canvas pans, the whe
 shortcuts act only while focus is inside the component (its palette, canvas, a node or an edge), never
 while someone types elsewhere on the page.
 
+With `readonly=True` the canvas only shows: no palette, nodes can be neither dragged nor connected, and
+no key edits anything (Vue Flow's arrow keys move no node either; Tab, Enter and Escape still focus
+and select); panning, zooming,
+the minimap, `fit()` and `select()` work as ever. Clicks still select and `"select"` is still reported,
+which changes nothing; `"layout"` answers `auto_layout()`; no other event is ever sent.
+
+Marks (`mark`) are drawn in colour and in words: a node shows its mark's label and its accessible name
+ends with it in brackets ("Review (Changed)"), as an edge's does. A version comparison uses "added",
+"changed" and "removed" ("removed" ones are ghosts: dashed outline, faded, the label struck through);
+the simulator uses "visited" (the states and transitions a pretend record passed through: a blue
+outline or line) and "current" (the state it is in now: a thicker outline with a halo). Their colours
+are `MARK_COLOURS`, sent to the browser with the element, so a legend drawn elsewhere can use the same.
+
 `set_graph` updates the browser with one message and keeps the element's props in step without
 resending them, so a reconnecting client draws the present; neither it nor any other call moves the
 viewport (only the first graph is fitted to the view). Anything that sends the whole element again
@@ -42,16 +55,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 from nicegui import ui
 
 CATEGORIES: tuple[str, ...] = ("todo", "in_progress", "waiting", "done", "cancelled")
-MARKS: frozenset[str | None] = frozenset({None, "added", "removed", "changed"})
+# Each mark's colour: outlines, lines, arrowheads, and the background of its badge (white text on it, so each
+# keeps at least 4.5:1 against white). Visited and current are indigo and deep blue, apart from the lighter
+# blue of a selection; "changed" is amber 700.
+MARK_COLOURS: Mapping[str, str] = MappingProxyType({
+    "added": "#2e7d32", "removed": "#c62828", "changed": "#b45309", "visited": "#3949ab", "current": "#0d47a1",
+})
+MARKS: frozenset[str | None] = frozenset({None, *MARK_COLOURS})
 LABEL_KEYS: tuple[str, ...] = (
     "canvas", "palette", "palette_item", "palette_hint", "empty",
     *(f"category_{category}" for category in CATEGORIES),
-    "initial", "terminal", "sla", "errors", "warnings", "added", "removed", "changed",
+    "initial", "terminal", "sla", "errors", "warnings", *MARK_COLOURS,
     "edge", "node_help", "edge_help", "minimap", "zoom_in", "zoom_out", "fit_view",
 )
 
@@ -60,20 +80,22 @@ class FlowCanvas(ui.element, component="flow_canvas.js", esm={"baton-vue-flow": 
     """Nodes and edges on a pannable, zoomable canvas, with a palette to add states.
 
     :param nodes: `{"id", "label", "category", "initial", "terminal", "sla", "errors", "warnings", "x", "y",
-        "mark"}` dicts; `category` is one of `CATEGORIES`, `mark` None, "added", "removed" or "changed" (for
-        version diffs). Only id, label and category are required; the flags default to False, the counts and
-        the position to 0, the mark to None.
+        "mark"}` dicts; `category` is one of `CATEGORIES`, `mark` None or a key of `MARK_COLOURS`: "added",
+        "removed", "changed" (version comparisons), "visited" or "current" (the simulator). Only id, label and
+        category are required; the flags default to False, the counts and the position to 0, the mark to None.
     :param edges: `{"id", "source", "target", "label", "errors", "warnings", "mark"}` dicts; source and target
         are node ids (equal for a self-loop; several edges may join the same two nodes).
     :param labels: translated texts, keys `LABEL_KEYS`: `palette_item` may hold `{category}`, `errors` and
         `warnings` `{n}`, `edge` `{label}`, `{source}` and `{target}` (the node labels);
-        `category_<category>` name the categories, `added`/`removed`/`changed` the marks.
+        `category_<category>` name the categories, and each mark is named by its own key (`added`, `removed`,
+        `changed`, `visited`, `current`): the word on the node or edge and in its accessible name.
+    :param readonly: only show the graph (see the module's docstring); fixed for the element's life.
     :raises ValueError: on a missing label, an unknown category or mark, a repeated id, or an edge whose
         source or target is not a node.
     """
 
     def __init__(self, nodes: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]], *,
-                 labels: Mapping[str, str]) -> None:
+                 labels: Mapping[str, str], readonly: bool = False) -> None:
         super().__init__()
         missing = [key for key in LABEL_KEYS if key not in labels]
         if missing:
@@ -81,9 +103,15 @@ class FlowCanvas(ui.element, component="flow_canvas.js", esm={"baton-vue-flow": 
         checked_nodes, checked_edges = _checked_graph(nodes, edges)
         with self._props.suspend_updates():
             self._props["labels"] = dict(labels)
+            self._props["readonly"] = bool(readonly)
+            self._props["colours"] = dict(MARK_COLOURS)
             # tuples are not wrapped in observable collections, and no update() is sent
             self._props["nodes"] = checked_nodes
             self._props["edges"] = checked_edges
+
+    @property
+    def readonly(self) -> bool:
+        return bool(self._props["readonly"])
 
     @property
     def nodes(self) -> tuple[dict[str, Any], ...]:

@@ -27,7 +27,9 @@ def sources(transition: Mapping[str, Any]) -> list[str]:
 
 def positions(doc: Mapping[str, Any]) -> dict[str, dict[str, float]]:
     """Every state's position (and the `*` node's when used); missing ones get a layered default."""
-    stored = doc.get("layout", {}).get("nodes", {})
+    layout = doc.get("layout")
+    saved = layout.get("nodes") if isinstance(layout, Mapping) else None
+    stored: Mapping[str, Any] = saved if isinstance(saved, Mapping) else {}  # no layout: all by default
     ranks = _ranks(doc)
     rows: dict[int, int] = {}
     result: dict[str, dict[str, float]] = {}

@@ -8,6 +8,7 @@ red badges on the canvas and the Publish button follow the drawing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from nicegui import background_tasks, events, ui
@@ -15,7 +16,6 @@ from nicegui import background_tasks, events, ui
 from domain.errors import N_, DomainError
 from domain.workflows import definitions
 from domain.workflows.definitions import DefinitionRejected, VersionView
-from engine.diff import Change
 from engine.export import to_json, to_yaml
 from engine.load import compile_definition
 from engine.model import label_text
@@ -24,6 +24,7 @@ from engine.validate import validate_definition
 from ui.calls import io_bound
 from ui.components.flow_canvas import FlowCanvas
 from ui.designer.document import ANY, ID, DesignDocument, DesignError
+from ui.designer.drawing import sources
 from ui.designer.inputs import as_label
 from ui.designer.panels import CATEGORIES, PropertiesPanel, design_error_text
 from ui.designer.simulator import SimulatorPanel
@@ -74,7 +75,7 @@ class Editor:
         self.selection: tuple[str, Any] = ("workflow", None)
         self.clipboard: dict[str, Any] | None = None
         self.roles: dict[str, str] = {}
-        self.marks: dict[str, str] = {}  # element -> added | changed, while comparing versions
+        self.marks: dict[str, str] = {}  # the simulator's path: state:<id> | edge:<transition>@<source> -> mark
         self.panel = PropertiesPanel(self)
         self._generation = 0
         self._validating = False
@@ -288,21 +289,25 @@ class Editor:
             return
         SimulatorPanel(definition, on_path=self.show_path).open()
 
-    def show_path(self, path: list[str], current: str | None) -> None:
-        """Highlight a simulated record's path (current state apart); an empty path clears it."""
-        self.marks = {f"state:{state}": "changed" for state in path}
+    def show_path(self, path: Sequence[str], current: str | None, taken: Sequence[tuple[str, str]] = ()) -> None:
+        """Mark a simulated record's way on the canvas: the states of `path` "visited", `current` "current",
+        and the edges of the transitions `taken` ((transition id, state it left) pairs) "visited": the edge
+        drawn from that state, or from the "any state" node for a `from: "*"` transition. Nothing given (the
+        simulator closed, or Clear highlights) clears the marks."""
+        self.marks = {f"state:{state}": "visited" for state in path}
+        for transition_id, source in taken:
+            transition = self.doc.transition(transition_id)
+            froms = sources(transition) if transition is not None else []
+            drawn_from = ANY if source not in froms and ANY in froms else source
+            self.marks[f"edge:{transition_id}@{drawn_from}"] = "visited"
         if current is not None:
-            self.marks[f"state:{current}"] = "added"
-        self.canvas.set_graph(*self._graph())
-
-    async def versions(self) -> None:
-        await open_versions(self.viewer, str(self.doc.doc.get("key", "")), on_compare=self.show_diff)
-
-    def show_diff(self, changes: list[Change]) -> None:
-        """Colour what a comparison found added or changed (removed items are not on the canvas)."""
-        self.marks = {c.element: c.change for c in changes if c.change != "removed"}
+            self.marks[f"state:{current}"] = "current"
         self.canvas.set_graph(*self._graph())
         self.toolbar.update()
+
+    async def versions(self) -> None:
+        """The versions dialog; a comparison there draws on a canvas of its own, not on this one."""
+        await open_versions(self.viewer, str(self.doc.doc.get("key", "")), canvas_labels=self._canvas_labels())
 
     def export(self, fmt: str) -> None:
         text = to_yaml(self.doc.doc) if fmt == "yaml" else to_json(self.doc.doc)
@@ -355,7 +360,7 @@ class Editor:
             for node in nodes:
                 node["mark"] = self.marks.get(f"state:{node['id']}")
             for edge in edges:
-                edge["mark"] = self.marks.get(f"transition:{DesignDocument.transition_of(edge['id'])}")
+                edge["mark"] = self.marks.get(f"edge:{DesignDocument.transition_of(edge['id'])}@{edge['source']}")
         return nodes, edges
 
     def _select(self, selection: tuple[str, Any]) -> None:
@@ -377,6 +382,7 @@ class Editor:
                 "initial": _("Initial state"), "terminal": _("Terminal state"), "sla": _("Has a time goal"),
                 "errors": _("{n} error(s)"), "warnings": _("{n} warning(s)"),
                 "added": _("Added"), "removed": _("Removed"), "changed": _("Changed"),
+                "visited": _("Visited"), "current": _("Current state"),
                 "edge": _("{label}: from {source} to {target}"),
                 "node_help": _("Drag from the right handle to another state to draw a transition."),
                 "edge_help": _("Select it to edit who may take it and when."),

@@ -4,7 +4,8 @@ A side panel (the canvas stays visible) where a designer picks roles, whether th
 person created the record or acts as its vendor, and sample field values; then starts
 a pretend record, sees every outgoing action with why it is disabled, takes actions,
 and reads what would happen: notifications, webhooks, assignments, SLA clocks. The
-path so far is highlighted on the canvas.
+path so far is marked on the canvas with the simulator's own marks, "Visited" and
+"Current state" (never a version comparison's "Added" or "Changed").
 """
 
 from __future__ import annotations
@@ -31,10 +32,17 @@ ACTION = {"notify": N_("Notify {target}"), "webhook": N_("Call the webhook for {
           "fire": N_("Take {target} automatically")}
 
 
-class SimulatorPanel:
-    """One simulation at a time over a compiled definition; `on_path` highlights states on the canvas."""
+OnPath = Callable[[list[str], str | None, list[tuple[str, str]]], None]
 
-    def __init__(self, definition: Definition, *, on_path: Callable[[list[str], str | None], None]) -> None:
+
+class SimulatorPanel:
+    """One simulation at a time over a compiled definition.
+
+    `on_path(states, current, taken)` is called after every start and step with the states visited (the
+    initial one first), the state the pretend record is in, and the transitions taken, as (transition id,
+    state it left) pairs in order, automatic ones included; and with `([], None, [])` when the panel closes."""
+
+    def __init__(self, definition: Definition, *, on_path: OnPath) -> None:
         self.definition = definition
         self.on_path = on_path
         self.locale = current_locale()
@@ -60,7 +68,7 @@ class SimulatorPanel:
         self.dialog.open()
 
     def close(self) -> None:
-        self.on_path([], None)
+        self.on_path([], None, [])
         self.dialog.close()
 
     def setup(self) -> None:
@@ -96,7 +104,7 @@ class SimulatorPanel:
         sim = self.sim
         if sim is None:
             return
-        self.on_path(sim.path, sim.state)
+        self.on_path(sim.path, sim.state, [(step.transition_id, step.from_state) for step in sim.steps])
         self.body.clear()
         with self.body:
             ui.separator()

@@ -38,7 +38,7 @@ class Toolbar:
             self._icon(_("Arrange automatically"), "account_tree", lambda: editor.canvas.auto_layout())
             self._icon(_("Fit to screen"), "fit_screen", lambda: editor.canvas.fit())
             ui.separator().props("vertical")
-            self.clear = ui.button(_("Clear highlights"), icon="close", on_click=lambda: editor.show_diff([]))\
+            self.clear = ui.button(_("Clear highlights"), icon="close", on_click=lambda: editor.show_path([], None))\
                 .props("flat dense no-caps color=accent")
             self.simulate, self.simulate_why = self._text(_("Simulate"), "science", editor.simulate)
             self.versions, self.versions_why = self._text(_("Versions"), "history", editor.versions)

@@ -1,14 +1,16 @@
 """The designer's versions dialog: every version, a comparison of two, and moving records to a newer one.
 
-A comparison lists what was added, removed and changed, and colours the added and
-changed states and transitions on the canvas. Migrating shows, for each state that
-holds records, where they would go (by id unless chosen otherwise), how many move, and
-refuses while any would land in a state the newer version lacks.
+A comparison lists what was added, removed and changed, and draws the newer version on a
+read-only canvas of its own (the drawing being edited is left alone): added states and
+transitions in green, changed ones in amber, and removed ones as faded, dashed ghosts where
+the older version had them; every mark is in words too, and a legend names them. Migrating
+shows, for each state that holds records, where they would go (by id unless chosen
+otherwise), how many move, and refuses while any would land in a state the newer version lacks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
 from nicegui import ui
@@ -20,6 +22,8 @@ from domain.workflows.migration import MigrationPlan
 from engine.diff import Change, diff_definitions
 from engine.model import label_text
 from ui.calls import io_bound
+from ui.components.flow_canvas import MARK_COLOURS, FlowCanvas
+from ui.designer.comparison import comparison_graph
 from ui.designer.inputs import as_label
 from ui.i18n import _, current_locale, error_text, fmt_datetime, fmt_number
 from ui.session import Viewer
@@ -29,13 +33,18 @@ STATUS = {"draft": N_("Draft"), "published": N_("Published"), "archived": N_("Ar
 KIND = {"workflow": N_("Workflow"), "state": N_("State"), "transition": N_("Transition"), "field": N_("Field"),
         "sla": N_("SLA")}
 CHANGE = {"added": N_("added"), "removed": N_("removed"), "changed": N_("changed")}
+# the legend's samples (mark, outline, opacity), drawn as the canvas draws each mark, in its MARK_COLOURS
+LEGEND = (("added", "solid", 1.0), ("changed", "solid", 1.0), ("removed", "dashed", 0.7))
 
 
-async def open_versions(viewer: Viewer, key: str, *, on_compare: Callable[[list[Change]], None]) -> None:
-    """The versions of workflow `key`, newest first, with Compare and Move records."""
+async def open_versions(viewer: Viewer, key: str, *, canvas_labels: Mapping[str, str]) -> None:
+    """The versions of workflow `key`, newest first, with Compare and Move records.
+
+    `canvas_labels`: the texts a `FlowCanvas` needs (the comparison's canvas names itself)."""
     versions = await io_bound(lambda: definitions.list_versions(viewer.ctx, key=key))
     counts = await io_bound(lambda: migration.records_per_version(viewer.ctx, key=key))
-    with ui.dialog() as dialog, ui.card().classes("w-[48rem] max-w-full gap-2"):
+    with ui.dialog() as dialog, ui.card().classes("gap-2 no-wrap").style(
+            "width: 92vw; max-width: 92vw; height: 88vh; max-height: 88vh"):
         ui.label(_("Versions of {key}", key=key)).classes("text-h6")
         if not versions:
             ui.label(_("Nothing saved yet: save a draft first.")).classes("text-body2")
@@ -47,7 +56,7 @@ async def open_versions(viewer: Viewer, key: str, *, on_compare: Callable[[list[
             {"name": "status", "label": _("Status"), "field": "status", "align": "left"},
             {"name": "when", "label": _("Published or created"), "field": "when", "align": "left"},
             {"name": "records", "label": _("Records"), "field": "records", "align": "right"},
-        ], rows=rows, row_key="id").props("dense flat bordered").classes("w-full")
+        ], rows=rows, row_key="id").props("dense flat bordered").classes("w-full").style("max-height: 24vh")
         labelled(table, _("Versions"))
         by_number = {v.number: v for v in versions}
         options = {v.number: _("Version {number} ({status})", number=v.number, status=_(STATUS.get(v.status, v.status)))
@@ -57,14 +66,10 @@ async def open_versions(viewer: Viewer, key: str, *, on_compare: Callable[[list[
                 .props("dense outlined").classes("min-w-[12rem]")
             newer = ui.select(options, label=_("Newer"), value=versions[0].number if versions else None)\
                 .props("dense outlined").classes("min-w-[12rem]")
-            result = ui.column().classes("w-full gap-1")
 
             def compare() -> None:
-                if older.value is None or newer.value is None:
-                    return
-                changes = diff_definitions(by_number[older.value].document, by_number[newer.value].document)
-                show_changes(result, changes)
-                on_compare(changes)
+                if older.value is not None and newer.value is not None:
+                    show_comparison(result, by_number[older.value], by_number[newer.value], canvas_labels)
 
             ui.button(_("Compare"), icon="difference", on_click=compare).props("flat dense no-caps")
 
@@ -73,8 +78,46 @@ async def open_versions(viewer: Viewer, key: str, *, on_compare: Callable[[list[
                     await open_migration(viewer, by_number[older.value], by_number[newer.value])
 
             ui.button(_("Move records…"), icon="move_down", on_click=move).props("flat dense no-caps")
-        ui.button(_("Close"), on_click=dialog.close).props("flat")
+        result = ui.row().classes("w-full grow no-wrap gap-2 items-stretch min-h-0")
+        with result:
+            ui.label(_("Choose two versions and compare them: the newer one is drawn with what changed."))\
+                .classes("text-body2 text-grey-7")
+        with ui.row().classes("w-full justify-end"):
+            ui.button(_("Close"), on_click=dialog.close).props("flat")
     dialog.open()
+
+
+def show_comparison(box: ui.row, older: VersionView, newer: VersionView, canvas_labels: Mapping[str, str]) -> None:
+    """Replace what `box` shows with the differences from `older` to `newer`: listed on the left, and
+    drawn on the right on a read-only canvas of `newer` with its marks, ghosts and a legend."""
+    changes = diff_definitions(older.document, newer.document)
+    locale = current_locale()
+    nodes, edges = comparison_graph(older.document, newer.document, changes,
+                                    label=lambda v, f: label_text(as_label(v), locale, f), any_state=_("Any state"))
+    box.clear()
+    with box:
+        with ui.scroll_area().classes("h-full").style("width: 24rem; min-width: 16rem; flex: none"):
+            show_changes(ui.column().classes("w-full gap-1"), changes)
+        with ui.column().classes("h-full grow gap-1 no-wrap min-w-0"):
+            ui.label(_("Version {new}, with what changed since version {old}; what it removed is shown faded, "
+                       "where version {old} had it.", new=newer.number, old=older.number))\
+                .classes("text-body2")
+            _legend(canvas_labels)
+            title = _("Version {new} compared with version {old}", new=newer.number, old=older.number)
+            with ui.element("div").classes("w-full grow min-h-0"):
+                FlowCanvas(nodes, edges, labels={**canvas_labels, "canvas": title}, readonly=True)\
+                    .classes("w-full h-full")
+
+
+def _legend(canvas_labels: Mapping[str, str]) -> None:
+    with ui.row().classes("items-center gap-4 text-caption").props('role="list"') as legend:
+        labelled(legend, _("Legend"))
+        for mark, line, opacity in LEGEND:
+            with ui.row().classes("items-center gap-1 no-wrap").props('role="listitem"'):
+                ui.element("span").classes("inline-block rounded-borders").style(
+                    f"width: 22px; height: 14px; border: 2px {line} {MARK_COLOURS[mark]}; opacity: {opacity}")\
+                    .props('aria-hidden="true"')
+                ui.label(canvas_labels[mark])
 
 
 def show_changes(box: ui.column, changes: list[Change]) -> None:
