@@ -9,11 +9,10 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from domain.records import service as records
-from domain.records import setup
 from domain.workflows import definitions
 from tests import factories
 from tests.e2e.test_board_journeys import _column, _drag
-from tests.e2e.test_shell_journeys import choose, signed_in
+from tests.e2e.test_shell_journeys import choose, nav_link, signed_in
 from ui.designer.document import DesignDocument
 
 pytestmark = pytest.mark.e2e
@@ -108,7 +107,17 @@ def test_admin_draws_publishes_and_uses_a_new_workflow(page: Page) -> None:
     expect(page.get_by_role("toolbar", name="Designer tools")).to_contain_text("Version 1 (published)")
     assert definitions.list_versions(bundle.admin, key="new_workflow")[0].status == "published"
 
-    setup.save_type(bundle.admin, kind="request", key="drawn", name="Drawn", workflow_key="new_workflow")
+    nav_link(page, "Admin").click()  # saved and published: leaving asks nothing
+    page.get_by_role("tab", name="Record types").click()
+    page.get_by_role("button", name="New type").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Key").fill("drawn")
+    dialog.get_by_label("Name").fill("Drawn")
+    choose(page, "Workflow", "New workflow (new_workflow)")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_label("Record types", exact=True).get_by_role("row").filter(has_text="Drawn")).to_contain_text(
+        "new_workflow")
     page.goto("/requests?type=drawn")
     page.get_by_role("button", name="New request").click()
     page.get_by_role("dialog").get_by_label("Title").fill("First drawn request")
@@ -176,6 +185,12 @@ def test_the_simulator_shows_a_requester_why_an_action_is_disabled(page: Page) -
     page.get_by_role("button", name="Start over").click()
     actions.get_by_role("button", name="Submit").click()
     expect(page.get_by_role("list", name="What happened")).to_contain_text("Submit: Draft → Submitted")
+    canvas = page.get_by_role("region", name="Workflow canvas")  # the path, in the simulator's own words
+    expect(canvas.get_by_role("group", name="Draft (Visited)", exact=True)).to_be_visible()
+    expect(canvas.get_by_role("group", name="Submitted (Current state)", exact=True)).to_be_visible()
+    expect(canvas.get_by_role("group", name="Submit: from Draft to Submitted (Visited)", exact=True)).to_have_count(1)
+    for word in ("Added", "Changed"):  # nothing changed: no version comparison's words
+        expect(canvas.get_by_text(word, exact=True)).to_have_count(0)
 
 
 def test_versions_are_compared_and_records_moved_to_the_newer_one(page: Page) -> None:
@@ -211,3 +226,52 @@ def test_versions_are_compared_and_records_moved_to_the_newer_one(page: Page) ->
     moving.get_by_role("button", name="Move records").click()
     expect(page.get_by_text("3 record(s) moved to version 2.")).to_be_visible()
     assert factories.audit_rows(bundle.tenant_id, "workflow.migrate") != []
+
+
+LONG_ESCALATIONS = [  # 4 steps of 2 actions each, with the widest inputs the actions have
+    {"at": "25%", "actions": [
+        {"notify": {"to": ["assignee", "role:manager", "user:facilities.coordinator.north.wing@example.com"],
+                    "template": "sla_warning_for_the_facilities_coordinator", "channels": ["in_app", "email"]}},
+        {"set_priority": "high"}]},
+    {"at": "50%", "actions": [{"assign": {"role": "dispatcher", "rule": "least_loaded"}},
+                              {"set_field": {"field": "cost_estimate", "value": 1000}}]},
+    {"at": "100%", "actions": [{"notify": {"to": ["role:director"], "template": "sla_breached"}},
+                               {"reassign": {"user": "a.very.long.name.for.a.director@example.com"}}]},
+    {"after_breach": "4h", "repeat": True, "actions": [{"webhook": {"event": "request.sla.breached.again"}},
+                                                       {"fire": "review"}]},
+]
+
+
+def test_the_properties_pane_never_scrolls_sideways(page: Page) -> None:
+    bundle = factories.with_roles(factories.new_tenant(), "director")
+    document = DesignDocument(factories.published(bundle).document)
+    document.update(document.state("submitted"), {"sla": {"goal": "4h", "calendar": "business",
+                                                          "escalations": LONG_ESCALATIONS}})
+    document.update(document.transition("submit"), {"condition": {"all": [
+        {"any": [{"field": "cost_estimate", "op": "lt", "value": 5000}, {"actor": "has_role", "value": "director"}]},
+        {"not": {"field": "category", "op": "in", "value": ["hvac", "plumbing", "electrical", "cleaning"]}}]}})
+    definitions.save_draft(bundle.admin, document=document.doc)
+    signed_in(page, bundle.admin_email)  # Playwright's default 1280×720: the pane's default share is ~350 px
+    page.goto("/designer/maintenance_request")
+    page.get_by_test_id("node-submitted").click()
+    panel = _panel(page)
+    expect(panel.get_by_label("Id")).to_have_value("submitted")
+    expect(panel.get_by_role("button", name="Remove the step")).to_have_count(4)
+    expect(panel.get_by_role("button", name="Remove the action")).to_have_count(8 + 1)  # and one on entering
+    expect(panel.get_by_label("E-mail address")).to_have_value("a.very.long.name.for.a.director@example.com")
+    assert _sideways(panel) == []
+    page.get_by_role("region", name="Workflow canvas").get_by_test_id("edge-submit").get_by_text("Submit").click()
+    expect(panel.get_by_label("Id")).to_have_value("submit")
+    expect(panel.get_by_role("combobox", name="Operator")).to_have_count(2)
+    assert _sideways(panel) == []
+
+
+def _sideways(panel: Locator) -> list[str]:
+    """The pane and each box around it up to the splitter that is wider inside than it shows."""
+    return panel.evaluate("""(region) => {
+        const wide = [];
+        for (let box = region; box && box.getAttribute('aria-label') !== 'Designer panes'; box = box.parentElement) {
+            if (box.scrollWidth > box.clientWidth) wide.push(`${box.tagName} ${box.scrollWidth} > ${box.clientWidth}`);
+        }
+        return wide;
+    }""")

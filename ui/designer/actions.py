@@ -4,10 +4,12 @@ Each action is edited as a flat *row* (`action_to_row`) that `row_to_action` tur
 the schema's action dict. A row that is not complete yet (a notify without a recipient, an
 assignment without a role, a set_field without a value) stays on screen, says what it still
 needs, and is left out of what `on_change` reports: the document never holds a structurally
-broken action. Such a row lives only in this editor, so it is gone if the panel is redrawn
-(undo, another selection) before it is complete. An action read from the document is
-reported exactly as it was until the person changes it, so shapes the rows do not model
-(`fire: {transition: …}`) survive untouched.
+broken action (one would hide every other problem behind a schema error, and block saving).
+Given a slot (`inputs.kept_rows`), the editor keeps its rows there, so an unfinished row
+survives a redraw of the panel (another edit, an undo elsewhere, selecting the element again)
+as long as the document still holds the list's complete actions as they were reported. An
+action read from the document is reported exactly as it was until the person changes it, so
+shapes the rows do not model (`fire: {transition: …}`) survive untouched.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 from nicegui import ui
 
 from domain.errors import N_
-from ui.designer.inputs import ReportsChanges, commit_input, icon_button
+from ui.designer.inputs import ReportsChanges, Slot, commit_input, icon_button, kept_rows
 from ui.i18n import _
 from ui.widgets import labelled, mark_error
 
@@ -39,6 +41,7 @@ KEY = re.compile(r"[a-z][a-z0-9_]{0,62}")
 EVENT = re.compile(r"[a-z][a-z0-9_.]{0,99}")
 RECIPIENT = re.compile(r"assignee|creator|vendor|role:[a-z][a-z0-9_]{0,62}|user:[^@\s]+@[^@\s]+")
 EMAIL = re.compile(r"[^@\s:]+@[^@\s]+")
+WIDE = "grow basis-0 min-w-[7rem]"  # a select sharing its row with buttons: fills it, shrinks to 7rem
 
 FieldTypes = Mapping[str, tuple[str, str, tuple[str, ...]]]
 
@@ -172,14 +175,18 @@ class ActionsEditor(ReportsChanges):
     """
 
     def __init__(self, actions: list[Any] | None, *, roles: Mapping[str, str], fields: FieldTypes,
-                 transitions: Mapping[str, str], on_change: Callable[[list[dict[str, Any]] | None], None]) -> None:
-        self.entries = [{"row": action_to_row(a), "action": copy.deepcopy(a)} for a in actions or []]
+                 transitions: Mapping[str, str], on_change: Callable[[list[dict[str, Any]] | None], None],
+                 kept: Slot | None = None) -> None:
+        """`kept`: the slot in which this list's rows outlive the editor (see `inputs.kept_rows`)."""
+        fresh = [{"row": action_to_row(a), "action": copy.deepcopy(a)} for a in actions or []]
+        self.entries: list[dict[str, Any]] = kept_rows(kept, fresh, _complete(fresh))
         self.roles, self.fields, self.transitions, self.on_change = roles, fields, transitions, on_change
+        self._slot = kept
         self._reported = self.value()
         self._hints: dict[int, ui.label] = {}
 
     def value(self) -> list[dict[str, Any]] | None:
-        return [copy.deepcopy(e["action"]) for e in self.entries if e["action"] is not None] or None
+        return _complete(self.entries)
 
     @ui.refreshable_method
     def show(self) -> None:
@@ -194,10 +201,10 @@ class ActionsEditor(ReportsChanges):
     def _entry(self, index: int, entry: dict[str, Any]) -> None:
         row = entry["row"]
         with ui.card().classes("w-full q-pa-sm gap-1").props("flat bordered"):
-            with ui.row().classes("w-full items-center gap-1 no-wrap"):
+            with ui.row().classes("w-full items-center gap-1"):  # the buttons wrap below when narrow
                 ui.select(_tr(KINDS), label=_("Action"), value=row["kind"] or None,
                           on_change=lambda e: self._splice(index, e.value or "", replace=True)
-                          ).props("dense outlined").classes("grow").mark("kind")
+                          ).props("dense outlined").classes(WIDE).mark("kind")
                 icon_button("arrow_upward", _("Move up"), lambda: self._move(index - 1), enabled=index > 0)
                 icon_button("arrow_downward", _("Move down"), lambda: self._move(index),
                             enabled=index < len(self.entries) - 1)
@@ -318,6 +325,11 @@ class ActionsEditor(ReportsChanges):
             self.show.refresh()
         elif entry is not None:
             self._hint(entry)
+
+
+def _complete(entries: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The actions of the complete rows, in order (None when there are none)."""
+    return [copy.deepcopy(e["action"]) for e in entries if e["action"] is not None] or None
 
 
 def _tr(table: Mapping[str, str]) -> dict[str, str]:

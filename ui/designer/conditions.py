@@ -28,6 +28,7 @@ LISTS = frozenset({"in", "not_in"})
 ACTOR_CHECKS = {"has_role": N_("the person has the role"), "is_creator": N_("the person created the record"),
                 "is_assignee": N_("the person is the assignee"), "is_vendor": N_("the person is the record's vendor")}
 ACTOR = "@actor"  # the pseudo-field of person checks in the field list
+FIT = "min-w-[8rem] max-w-full"  # a row's inputs wrap onto the next line, and none is wider than the row
 
 
 def as_group(condition: Any) -> dict[str, Any]:
@@ -83,9 +84,9 @@ class ConditionBuilder:
     def _group(self, node: dict[str, Any], *, parent: list[Any] | None, depth: int) -> None:
         key = "all" if "all" in node else "any"
         with ui.column().classes("w-full gap-1 q-pl-sm").style("border-left: 2px solid rgba(127,127,127,.4)"):
-            with ui.row().classes("items-center gap-1 no-wrap"):
+            with ui.row().classes("w-full items-center gap-1"):
                 mode = ui.select({"all": _("All of these hold"), "any": _("Any of these holds")}, value=key,
-                                 on_change=lambda e: self._regroup(node, e.value)).props("dense outlined")
+                                 on_change=lambda e: self._regroup(node, e.value)).props("dense outlined").classes(FIT)
                 labelled(mode, _("How the conditions combine"))
                 if parent is not None:
                     self._remove(parent, node)
@@ -117,23 +118,24 @@ class ConditionBuilder:
         options = {ACTOR: _("The person acting"), **{k: v[0] for k, v in self.fields.items()}}
         is_actor = "actor" in leaf
         subject = ui.select(options, value=ACTOR if is_actor else leaf.get("field"),
-                            on_change=lambda e: self._retarget(leaf, e.value)).props("dense outlined")
+                            on_change=lambda e: self._retarget(leaf, e.value)).props("dense outlined").classes(FIT)
         labelled(subject, _("Field"))
         if is_actor:
             check = ui.select({k: _(v) for k, v in ACTOR_CHECKS.items()}, value=leaf.get("actor"),
                               on_change=lambda e: self._set(leaf, actor=e.value,
                                                             value=None if e.value != "has_role" else leaf.get("value"))
-                              ).props("dense outlined")
+                              ).props("dense outlined").classes(FIT)
             labelled(check, _("Check"))
             if leaf.get("actor") == "has_role":
                 role = ui.select(dict(self.roles), value=leaf.get("value"),
-                                 on_change=lambda e: self._set(leaf, value=e.value)).props("dense outlined")
+                                 on_change=lambda e: self._set(leaf, value=e.value))
+                role.props("dense outlined").classes(FIT)
                 labelled(role, _("Role"))
         else:
             _label, ftype, choices = self.fields.get(leaf.get("field", ""), ("", "text", ()))
             ops = {op: _(OPERATORS[op]) for op in operators_for(ftype)}
             op = ui.select(ops, value=leaf.get("op"), on_change=lambda e: self._set(leaf, op=e.value)).props(
-                "dense outlined")
+                "dense outlined").classes(FIT)
             labelled(op, _("Operator"))
             if leaf.get("op") not in NO_VALUE:
                 self._value(leaf, ftype, choices)
@@ -160,7 +162,7 @@ class ConditionBuilder:
             if hint:
                 widget.props["hint"] = hint
             widget.on("blur", lambda _e, w=widget: self._set(leaf, value=w.value))
-        widget.props("dense outlined use-chips").classes("min-w-[8rem]")
+        widget.props("dense outlined use-chips").classes(FIT)
         labelled(widget, _("Value"))
 
     def _remove(self, siblings: list[Any], node: Any) -> None:

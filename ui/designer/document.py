@@ -8,7 +8,9 @@ back. Positions live in the document's `layout.nodes`, so a layout survives save
 reload.
 
 A transition whose `from` is a list is drawn as one edge per source state (edge id
-`transition@source`); `from: "*"` is drawn from the "any state" node (`*`).
+`transition@source`); `from: "*"` is drawn from the "any state" node (`*`). Renaming a
+state, transition or field, or deleting states, follows every reference to them
+(`ui.designer.renames`) in the same undo step.
 """
 
 from __future__ import annotations
@@ -21,14 +23,18 @@ from contextlib import contextmanager
 from typing import Any
 
 from domain.errors import N_
+from engine.builtins import BUILTIN_KEYS
 from engine.problems import Problem
-from ui.designer import drawing
+from ui.designer import drawing, renames
 from ui.designer.drawing import ANY, sources
 
 HISTORY = 200  # undo steps kept
 ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 PASTE_OFFSET = 40
-STATE_LISTS = ("start_on", "pause_in", "stop_on")  # spanning SLA keys naming states
+ID_RULE = N_("An id starts with a lowercase letter and has only lowercase letters, digits and underscores (at most "
+             "63).")
+KEY_RULE = N_("A key starts with a lowercase letter and has only lowercase letters, digits and underscores (at "
+              "most 63).")
 
 
 class DesignError(ValueError):
@@ -189,7 +195,7 @@ class DesignDocument:
             if ANY in set(nodes):
                 doc["transitions"] = [t for t in self.transitions if t.get("from") != ANY]
             if gone_states:
-                self._drop_states(gone_states)
+                renames.drop_states(doc, gone_states)
 
     def copy(self, *, nodes: Iterable[str]) -> dict[str, Any]:
         """A clipboard of the given states and the transitions between them."""
@@ -236,49 +242,43 @@ class DesignDocument:
     # --- property edits -------------------------------------------------------------
 
     def rename_state(self, old: str, new: str) -> None:
-        """Change a state's id everywhere the document names it."""
+        """Change a state's id everywhere the document names it (`renames.rename_state`).
+
+        Raises DesignError when `new` is not an id or another state has it."""
         if old == new:
             return
         self._check_new_id(new, {s.get("id") for s in self.states}, N_("Another state already has the id {id}."))
         with self.edit() as doc:
-            for state in self.states:
-                if state["id"] == old:
-                    state["id"] = new
-            if doc.get("initial_state") == old:
-                doc["initial_state"] = new
-            for transition in self.transitions:
-                transition["to"] = new if transition.get("to") == old else transition.get("to")
-                source = transition.get("from")
-                if source == old:
-                    transition["from"] = new
-                elif isinstance(source, list):
-                    transition["from"] = [new if s == old else s for s in source]
-            for field in doc.get("fields") or []:
-                if isinstance(field, dict) and isinstance(field.get("required_in"), list):
-                    field["required_in"] = [new if s == old else s for s in field["required_in"]]
-            for sla in doc.get("slas") or []:
-                for key in STATE_LISTS:
-                    if isinstance(sla, dict) and isinstance(sla.get(key), list):
-                        sla[key] = [new if s == old else s for s in sla[key]]
-            nodes = doc.get("layout", {}).get("nodes", {})
-            if old in nodes:
-                nodes[new] = nodes.pop(old)
+            renames.rename_state(doc, old, new)
 
     def rename_transition(self, old: str, new: str) -> None:
-        """Change a transition's id, and every `fire` action that names it."""
+        """Change a transition's id, and every `fire` action that names it (`renames.rename_transition`).
+
+        Raises DesignError when `new` is not an id or another transition has it."""
         if old == new:
             return
         self._check_new_id(new, {t.get("id") for t in self.transitions},
                            N_("Another transition already has the id {id}."))
         with self.edit() as doc:
-            for transition in self.transitions:
-                if transition["id"] == old:
-                    transition["id"] = new
-            for action in _walk_actions(doc):
-                if action.get("fire") == old:
-                    action["fire"] = new
-                elif isinstance(action.get("fire"), dict) and action["fire"].get("transition") == old:
-                    action["fire"]["transition"] = new
+            renames.rename_transition(doc, old, new)
+
+    def rename_field(self, old: str, new: str, *, index: int | None = None) -> None:
+        """Change a custom field's key (the field at `index` of `fields`, when given), and every condition,
+        requirement and action that names it (`renames.rename_field`), as one step.
+
+        Raises DesignError when there is no such field, `new` is not a key, or another field (a custom
+        one, or one every record has) already answers to it."""
+        if old == new:
+            return
+        found = [i for i, f in enumerate(self.doc.get("fields") or []) if isinstance(f, dict) and f.get("key") == old]
+        if not found or index not in (None, *found):
+            raise DesignError(N_("There is no field “{field}”; declare it under fields."), field=old)
+        if new in BUILTIN_KEYS:
+            raise DesignError(N_("Every record already has a field “{key}”; choose another key."), key=new)
+        self._check_new_id(new, {f.get("key") for f in self.doc["fields"] if isinstance(f, dict)},
+                           N_("Another field already has this key."), malformed=KEY_RULE)
+        with self.edit() as doc:
+            renames.rename_field(doc, old, new, index=index)
 
     def update(self, target: dict[str, Any] | None, changes: Mapping[str, Any]) -> None:
         """Set keys of a state, transition or the workflow itself; a value of None removes the key."""
@@ -326,46 +326,9 @@ class DesignDocument:
                 return
         self.doc["transitions"] = [t for t in self.transitions if t is not transition]
 
-    def _drop_states(self, gone: set[str]) -> None:
-        doc = self.doc
-        doc["states"] = [s for s in self.states if s.get("id") not in gone]
-        kept = []
-        for transition in self.transitions:
-            if transition.get("to") in gone:
-                continue
-            source = transition.get("from")
-            if isinstance(source, list):
-                remaining = [s for s in source if s not in gone]
-                if not remaining:
-                    continue
-                transition["from"] = remaining if len(remaining) > 1 else remaining[0]
-            elif source in gone:
-                continue
-            kept.append(transition)
-        doc["transitions"] = kept
-        for field in doc.get("fields") or []:
-            if isinstance(field, dict) and isinstance(field.get("required_in"), list):
-                field["required_in"] = [s for s in field["required_in"] if s not in gone]
-                if not field["required_in"]:
-                    del field["required_in"]
-        for sla in doc.get("slas") or []:
-            for key in STATE_LISTS:
-                if isinstance(sla, dict) and isinstance(sla.get(key), list):
-                    sla[key] = [s for s in sla[key] if s not in gone]
-        nodes = doc.get("layout", {}).get("nodes", {})
-        for state_id in gone:
-            nodes.pop(state_id, None)
-        if doc.get("initial_state") in gone:
-            first = next((s["id"] for s in self.states), None)
-            if first is None:
-                doc.pop("initial_state", None)
-            else:
-                doc["initial_state"] = first
-
-    def _check_new_id(self, new: str, taken: set[Any], clash: str) -> None:
+    def _check_new_id(self, new: str, taken: set[Any], clash: str, *, malformed: str = ID_RULE) -> None:
         if not ID.match(new):
-            raise DesignError(N_("An id starts with a lowercase letter and has only lowercase letters, digits "
-                                 "and underscores (at most 63)."))
+            raise DesignError(malformed)
         if new in taken:
             raise DesignError(clash, id=new)
 
@@ -387,23 +350,3 @@ class DesignDocument:
     def _snapshot(self) -> str:
         return json.dumps(self.doc, sort_keys=True, ensure_ascii=False)
 
-
-def _walk_actions(doc: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    """Every action in the document: states' on_enter and SLA escalations, transitions, spanning SLAs."""
-    lists: list[Any] = []
-    for state in doc.get("states") or []:
-        if isinstance(state, dict):
-            lists.append(state.get("on_enter"))
-            sla = state.get("sla")
-            if isinstance(sla, dict):
-                lists.extend(step.get("actions") for step in sla.get("escalations") or [] if isinstance(step, dict))
-    for transition in doc.get("transitions") or []:
-        if isinstance(transition, dict):
-            lists.append(transition.get("actions"))
-    for sla in doc.get("slas") or []:
-        if isinstance(sla, dict):
-            lists.extend(step.get("actions") for step in sla.get("escalations") or [] if isinstance(step, dict))
-    for actions in lists:
-        for action in actions or []:
-            if isinstance(action, dict):
-                yield action

@@ -7,9 +7,13 @@ required at creation, required before entering states, visible to vendors, and
 Every field stays in what `on_change` reports, even unfinished: a select without options is
 reported without them and the validator names what is missing, so nothing typed is lost when
 the panel is redrawn. A new field gets a free key (`field_1`, ...) and the type text, so it is
-valid from the start. A key that is not a key, or repeats another field's, is refused at its
-input. Renaming a key does not rename what names it elsewhere (conditions, requirements,
-set_field actions); the validator lists those.
+valid from the start. A key that is not a key, repeats another field's or is the key of a field
+every record has, is refused at its input. A new key follows into the other fields'
+`visible_when`; given `on_rename`, it goes there instead of into the reported list: the
+properties panel renames the field and every condition, requirement and action naming it in
+one undo step (`DesignDocument.rename_field`), then redraws. Given a slot, the editor keeps its
+rows and the keys of the fields shown open there, so a redraw of the panel leaves the person
+where they were (`inputs.kept_rows`).
 """
 
 from __future__ import annotations
@@ -22,10 +26,11 @@ from typing import Any
 from nicegui import ui
 
 from domain.errors import N_
-from engine.builtins import BUILTIN_FIELDS
+from engine.builtins import BUILTIN_FIELDS, BUILTIN_KEYS
 from engine.model import label_text
+from ui.designer import renames
 from ui.designer.conditions import ConditionBuilder
-from ui.designer.inputs import ReportsChanges, commit_input, icon_button, label_inputs, shown_label
+from ui.designer.inputs import ReportsChanges, Slot, commit_input, icon_button, kept_rows, label_inputs, shown_label
 from ui.i18n import _, current_locale
 from ui.widgets import labelled
 
@@ -91,18 +96,22 @@ class FieldsEditor(ReportsChanges):
 
     `states`: id → name (for "required before entering"); `roles`: key → name, for person
     checks in `visible_when`. `on_change` gets a fresh list only when it changed.
+    `on_rename(old, new, index)` renames the field at `index` (a message when refused).
     """
 
     def __init__(self, fields: list[Any] | None, *, states: Mapping[str, str],
                  on_change: Callable[[list[dict[str, Any]] | None], None],
-                 roles: Mapping[str, str] | None = None) -> None:
-        self.entries = [field_to_entry(f) for f in fields or [] if isinstance(f, Mapping)]
-        self.states, self.roles, self.on_change = states, roles or {}, on_change
+                 roles: Mapping[str, str] | None = None,
+                 on_rename: Callable[[str, str, int], str | None] | None = None, kept: Slot | None = None) -> None:
+        fresh = [field_to_entry(f) for f in fields or [] if isinstance(f, Mapping)]
+        self.entries: list[dict[str, Any]] = kept_rows(kept, fresh, _fields(fresh))
+        self.states, self.roles, self.on_change, self.on_rename = states, roles or {}, on_change, on_rename
+        self._slot = kept
         self._reported = self.value()
-        self._open: set[int] = set()
+        self._open: set[str] = kept.setdefault("open", set()) if kept is not None else set()
 
     def value(self) -> list[dict[str, Any]] | None:
-        return [entry_to_field(e) for e in self.entries] or None
+        return _fields(self.entries)
 
     @ui.refreshable_method
     def show(self) -> None:
@@ -114,9 +123,9 @@ class FieldsEditor(ReportsChanges):
 
     def _field(self, index: int, entry: dict[str, Any]) -> None:
         def opened(value: bool) -> None:
-            (self._open.add if value else self._open.discard)(id(entry))
+            (self._open.add if value else self._open.discard)(entry["key"])
 
-        item = ui.expansion(shown_label(entry["label"], entry["key"]), value=id(entry) in self._open,
+        item = ui.expansion(shown_label(entry["label"], entry["key"]), value=entry["key"] in self._open,
                             caption=_(FIELD_TYPES.get(entry["type"], entry["type"])),
                             on_value_change=lambda e: opened(bool(e.value)))
         with item.classes("w-full").props("dense"), ui.column().classes("w-full gap-1"):
@@ -178,13 +187,29 @@ class FieldsEditor(ReportsChanges):
                      "underscores (at most 63).")
         if any(other["key"] == key for other in self.entries if other is not entry):
             return _("Another field already has this key.")
-        self._set(entry, redraw=True, key=key)
+        if key in BUILTIN_KEYS:
+            return _("Every record already has a field “{key}”; choose another key.", key=key)
+        old, index = entry["key"], next(i for i, e in enumerate(self.entries) if e is entry)
+        if self.on_rename is not None:
+            problem = self.on_rename(old, key, index)
+            if problem is not None:
+                return problem
+        renames.rename_field({"fields": self.entries}, old, key, index=index)  # as the document was
+        if old in self._open:
+            self._open.discard(old)
+            self._open.add(key)
+        if self.on_rename is None:
+            self._changed(redraw=True)
+        else:  # the document holds the renamed fields already, and the panel redraws from it
+            self._reported = self.value()
+            if self._slot is not None:
+                self._slot["reported"] = copy.deepcopy(self._reported)
         return None
 
     def _add(self) -> None:
         entry = field_to_entry({"key": new_key((e["key"] for e in self.entries), "field"), "type": "text"})
         self.entries.append(entry)
-        self._open.add(id(entry))
+        self._open.add(entry["key"])
         self._changed(redraw=True)
 
     def _remove(self, index: int) -> None:
@@ -208,6 +233,10 @@ class FieldsEditor(ReportsChanges):
         self._report()
         if redraw:
             self.show.refresh()
+
+
+def _fields(entries: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    return [entry_to_field(e) for e in entries] or None
 
 
 def _with_current(options: dict[str, str], *current: str) -> dict[str, str]:

@@ -1,7 +1,15 @@
-"""Inputs the designer's panels share: commit-on-blur text, per-language labels, icon buttons.
+"""Inputs the designer's panels share: commit-on-blur text, per-language labels, icon buttons,
+and the slots in which list editors keep their rows across redraws of the panel.
 
 Each text input commits when it loses focus or on Enter, and only when its text
 changed: one undo step per change, not per keystroke.
+
+The properties panel is rebuilt from the document after many edits (a rename, undo, selecting
+an element again), and each rebuild makes new editors. A row the document cannot hold yet (an
+action without its recipient) would go with the old editor; so an editor given a *slot* (a dict
+the panel keeps per element and list) leaves its rows there, with the value it last reported,
+and the next editor of that list takes them back while the document still holds that value.
+Once the document says something else (an undo, an import), the rows are read from it again.
 """
 
 from __future__ import annotations
@@ -9,7 +17,7 @@ from __future__ import annotations
 import copy
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from nicegui import ui
 
@@ -89,12 +97,31 @@ def icon_button(icon: str, label: str, on_click: Callable[[], Any], *, enabled: 
     return button
 
 
+T = TypeVar("T")
+Slot = dict[str, Any]  # rows: what an editor has on screen; reported: the value they last gave the document
+
+
+def kept_rows(slot: Slot | None, fresh: T, value: Any) -> T:
+    """The rows to edit: those kept in `slot` while the document still holds what they last reported
+    (`value`, the value of the `fresh` rows read from the document); else `fresh`, kept from now on."""
+    if slot is None:
+        return fresh
+    if "rows" in slot and slot.get("reported") == value:
+        kept: T = slot["rows"]
+        return kept
+    slot.update(rows=fresh, reported=copy.deepcopy(value))
+    return fresh
+
+
 class ReportsChanges(ABC):
     """For editors of one JSON value: `on_change(value)` only when the value differs from the last one
-    reported (a copy, so later edits of the editor's rows cannot alter what the caller holds)."""
+    reported (a copy, so later edits of the editor's rows cannot alter what the caller holds). An editor
+    with a slot (`kept_rows`) notes each value there first, so an editor made while `on_change` runs
+    (a panel redrawn at once) finds its rows."""
 
     on_change: Callable[[Any], None]
     _reported: Any
+    _slot: Slot | None = None
 
     @abstractmethod
     def value(self) -> Any:
@@ -104,4 +131,6 @@ class ReportsChanges(ABC):
         value = self.value()
         if value != self._reported:
             self._reported = copy.deepcopy(value)
+            if self._slot is not None:
+                self._slot["reported"] = copy.deepcopy(value)
             self.on_change(value)

@@ -2,7 +2,11 @@
 
 Each input commits when it loses focus or on Enter (one undo step per change, not per
 keystroke); the editor then redraws the canvas and re-validates. Label maps are edited
-one language per input; an id is renamed everywhere the document names it.
+one language per input; an id or a field key is renamed everywhere the document names it.
+
+The panel is rebuilt from the document after many edits. The list editors keep their rows
+in slots the panel holds per element and list (`inputs.kept_rows`), so an unfinished action
+outlives a rebuild; slots follow a renamed state or transition and go with a deleted one.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from ui.designer.actions import ActionsEditor
 from ui.designer.conditions import ConditionBuilder
 from ui.designer.document import ANY, DesignError
 from ui.designer.fields import FieldsEditor
-from ui.designer.inputs import as_label, commit_input, label_inputs, shown_label
+from ui.designer.inputs import Slot, as_label, commit_input, label_inputs, shown_label
 from ui.designer.slas import SpanningSlasEditor, StateSlaEditor
 from ui.i18n import _, current_locale
 from ui.widgets import labelled
@@ -38,12 +42,17 @@ class PropertiesPanel:
 
     def __init__(self, editor: Editor) -> None:
         self.editor = editor
+        self.kept: dict[tuple[str, str, str], Slot] = {}  # (kind, id, list) → the list editor's slot
 
     @ui.refreshable_method
     def show(self) -> None:
         kind, ident = self.editor.selection
         doc = self.editor.doc
+        self._forget_gone()
         with ui.column().classes("w-full gap-2 p-2").props('role="region"') as box:
+            # its width is the pane's, never its content's: long chips and labels then shrink or wrap
+            # instead of widening the pane (a sideways scroll)
+            box.style("contain: inline-size")
             labelled(box, _("Properties"))
             if kind == "state" and ident == ANY:
                 self._heading(_("Any state"))
@@ -81,16 +90,18 @@ class PropertiesPanel:
                   on_change=lambda e: editor.edit_workflow({"roles": list(e.value or [])})
                   ).props("dense outlined use-chips").classes("w-full")
         FieldsEditor(doc.doc.get("fields"), states=self._states(), roles=editor.role_options(),
-                     on_change=lambda v: editor.edit_workflow({"fields": v})).show()
+                     on_change=lambda v: editor.edit_workflow({"fields": v}), on_rename=self._rename_field,
+                     kept=self._slot("workflow", "", "fields")).show()
         SpanningSlasEditor(doc.doc.get("slas"), states=self._states(), roles=editor.role_options(),
                            fields=self._field_types(), transitions=self._transitions(),
-                           on_change=lambda v: editor.edit_workflow({"slas": v})).show()
+                           on_change=lambda v: editor.edit_workflow({"slas": v}),
+                           kept=self._slot("workflow", "", "slas")).show()
 
     def _state(self, state_id: str) -> None:
         doc, editor = self.editor.doc, self.editor
         state = doc.state(state_id) or {}
         self._heading(_("State"))
-        commit_input(_("Id"), state_id, lambda v: editor.rename("state", state_id, v), testid="state-id")
+        commit_input(_("Id"), state_id, lambda v: self._rename("state", state_id, v), testid="state-id")
         label_inputs(lambda: (doc.state(state_id) or {}).get("name"),
                     lambda v: editor.edit("state", state_id, {"name": v}), N_("Name ({language})"))
         ui.select({k: _(v) for k, v in CATEGORIES.items()}, label=_("Category"),
@@ -101,11 +112,11 @@ class PropertiesPanel:
         ui.checkbox(_("Terminal (records end here)"), value=bool(state.get("terminal")),
                     on_change=lambda e: editor.edit("state", state_id, {"terminal": True if e.value else None}))
         StateSlaEditor(state.get("sla"), roles=editor.role_options(), fields=self._field_types(),
-                       transitions=self._transitions(),
+                       transitions=self._transitions(), kept=self._slot("state", state_id, "sla"),
                        on_change=lambda v: editor.edit("state", state_id, {"sla": v})).show()
         ui.label(_("On entering")).classes("text-subtitle2 q-mt-sm")
         ActionsEditor(state.get("on_enter"), roles=editor.role_options(), fields=self._field_types(),
-                      transitions=self._transitions(),
+                      transitions=self._transitions(), kept=self._slot("state", state_id, "on_enter"),
                       on_change=lambda v: editor.edit("state", state_id, {"on_enter": v})).show()
 
     def _transition(self, transition_id: str) -> None:
@@ -115,7 +126,7 @@ class PropertiesPanel:
         source, target = transition.get("from"), transition.get("to")
         sources = ", ".join(source) if isinstance(source, list) else (_("any state") if source == ANY else source)
         ui.label(_("From {source} to {target}", source=sources, target=target)).classes("text-body2 text-grey-7")
-        commit_input(_("Id"), transition_id, lambda v: editor.rename("transition", transition_id, v),
+        commit_input(_("Id"), transition_id, lambda v: self._rename("transition", transition_id, v),
                      testid="transition-id")
         label_inputs(lambda: (doc.transition(transition_id) or {}).get("label"),
                     lambda v: editor.edit("transition", transition_id, {"label": v}), N_("Button label ({language})"))
@@ -145,8 +156,41 @@ class PropertiesPanel:
                          on_change=lambda c: editor.edit("transition", transition_id, {"condition": c})).show()
         ui.label(_("Then")).classes("text-subtitle2 q-mt-sm")
         ActionsEditor(transition.get("actions"), roles=editor.role_options(), fields=self._field_types(),
-                      transitions=self._transitions(),
+                      transitions=self._transitions(), kept=self._slot("transition", transition_id, "actions"),
                       on_change=lambda v: editor.edit("transition", transition_id, {"actions": v})).show()
+
+    # --- renames and kept rows -----------------------------------------------------
+
+    def _rename(self, kind: str, old: str, new: str) -> str | None:
+        """Rename a state or transition; its slots move along (before the panel is redrawn)."""
+        moved = [key for key in self.kept if key[:2] == (kind, old) and new != old]
+        for _kind, _old, name in moved:
+            self.kept[(kind, new, name)] = self.kept[(kind, old, name)]
+        problem = self.editor.rename(kind, old, new)
+        for _kind, _old, name in moved:
+            self.kept.pop((kind, old, name) if problem is None else (kind, new, name), None)
+        return problem
+
+    def _rename_field(self, old: str, new: str, index: int) -> str | None:
+        """Rename a custom field and everything that names it, as one undo step; a message when refused."""
+        try:
+            self.editor.doc.rename_field(old, new, index=index)
+        except DesignError as exc:
+            return design_error_text(exc)
+        self.editor.changed()
+        return None
+
+    def _slot(self, kind: str, ident: str, name: str) -> Slot:
+        return self.kept.setdefault((kind, ident, name), {})
+
+    def _forget_gone(self) -> None:
+        """Drop the slots of states and transitions no longer in the document (a new one may take the id)."""
+        doc = self.editor.doc
+        for key in list(self.kept):
+            kind, ident, _name = key
+            if (kind == "state" and doc.state(ident) is None) or (kind == "transition" and
+                                                                  doc.transition(ident) is None):
+                del self.kept[key]
 
     # --- pieces ---------------------------------------------------------------------
 

@@ -11,6 +11,9 @@ state SLA is reported as None once its goal is cleared and it has no steps; with
 is reported without a goal, so the steps are not lost, and the validator asks for the goal.
 A spanning SLA is reported as soon as it is added (with a free key, `sla_1`, ...), whatever
 is still missing (start, stop, goal), for the same reason: the validator lists what it needs.
+So only the steps' actions can be unfinished (see `actions`); given a slot, the editors keep
+their steps there, with each step's actions in a slot of its own, so an unfinished action
+in a step survives a redraw of the steps or of the whole panel (`inputs.kept_rows`).
 """
 
 from __future__ import annotations
@@ -24,9 +27,9 @@ from typing import Any
 from nicegui import ui
 
 from domain.errors import N_
-from ui.designer.actions import ActionsEditor, FieldTypes
+from ui.designer.actions import WIDE, ActionsEditor, FieldTypes
 from ui.designer.fields import KEY, new_key
-from ui.designer.inputs import ReportsChanges, commit_input, icon_button, label_inputs, shown_label
+from ui.designer.inputs import ReportsChanges, Slot, commit_input, icon_button, kept_rows, label_inputs, shown_label
 from ui.i18n import _
 from ui.widgets import labelled, mark_error
 
@@ -107,12 +110,15 @@ def spanning_sla(entry: Mapping[str, Any], parts: Mapping[str, Any]) -> dict[str
 class StateSlaEditor(ReportsChanges):
     """The `sla` of one state; `on_change(dict | None)` gets the new SLA only when it changed.
 
-    `roles`, `fields`, `transitions` are those of `ActionsEditor` (for the steps' actions).
+    `roles`, `fields`, `transitions` are those of `ActionsEditor` (for the steps' actions);
+    `kept`, a slot for the steps (`SlaBody.adopt`).
     """
 
     def __init__(self, sla: Mapping[str, Any] | None, *, roles: Mapping[str, str], fields: FieldTypes,
-                 transitions: Mapping[str, str], on_change: Callable[[dict[str, Any] | None], None]) -> None:
+                 transitions: Mapping[str, str], on_change: Callable[[dict[str, Any] | None], None],
+                 kept: Slot | None = None) -> None:
         self.body = SlaBody(sla, roles=roles, fields=fields, transitions=transitions, on_change=self._changed)
+        self.body.adopt(kept)
         self.on_change = on_change
         self._reported = self.value()
 
@@ -137,12 +143,17 @@ class SpanningSlasEditor(ReportsChanges):
 
     def __init__(self, slas: list[Any] | None, *, states: Mapping[str, str], roles: Mapping[str, str],
                  fields: FieldTypes, transitions: Mapping[str, str],
-                 on_change: Callable[[list[dict[str, Any]] | None], None]) -> None:
+                 on_change: Callable[[list[dict[str, Any]] | None], None], kept: Slot | None = None) -> None:
+        """`kept`: a slot for one slot per SLA (its steps) and the keys of the SLAs shown open."""
         self.states, self.roles, self.fields, self.transitions = states, roles, fields, transitions
         self.on_change = on_change
         self.entries = [self._entry(s) for s in slas or [] if isinstance(s, Mapping)]
         self._reported = self.value()
-        self._open: set[int] = set()
+        self._bodies: list[Slot] = kept_rows(kept, [{} for _ in self.entries], self._reported)
+        for entry, slot in zip(self.entries, self._bodies, strict=True):
+            entry["body"].adopt(slot)
+        self._slot = kept
+        self._open: set[str] = kept.setdefault("open", set()) if kept is not None else set()
 
     def value(self) -> list[dict[str, Any]] | None:
         return [spanning_sla(e, e["body"].parts()) for e in self.entries] or None
@@ -157,9 +168,9 @@ class SpanningSlasEditor(ReportsChanges):
 
     def _sla(self, index: int, entry: dict[str, Any]) -> None:
         def opened(value: bool) -> None:
-            (self._open.add if value else self._open.discard)(id(entry))
+            (self._open.add if value else self._open.discard)(entry["key"])
 
-        item = ui.expansion(shown_label(entry["name"], entry["key"]), value=id(entry) in self._open,
+        item = ui.expansion(shown_label(entry["name"], entry["key"]), value=entry["key"] in self._open,
                             on_value_change=lambda e: opened(bool(e.value)))
         with item.classes("w-full").props("dense"), ui.column().classes("w-full gap-1"):
             with ui.row().classes("w-full justify-end"):
@@ -193,17 +204,22 @@ class SpanningSlasEditor(ReportsChanges):
                      "underscores (at most 63).")
         if any(other["key"] == key for other in self.entries if other is not entry):
             return _("Another SLA already has this key.")
+        if entry["key"] in self._open:
+            self._open.discard(entry["key"])
+            self._open.add(key)
         self._set(entry, key=key, title=item)
         return None
 
     def _add(self) -> None:
         entry = self._entry({"key": new_key((e["key"] for e in self.entries), "sla")})
+        self._bodies.append({})
+        entry["body"].adopt(self._bodies[-1])
         self.entries.append(entry)
-        self._open.add(id(entry))
+        self._open.add(entry["key"])
         self._changed(redraw=True)
 
     def _remove(self, index: int) -> None:
-        del self.entries[index]
+        del self.entries[index], self._bodies[index]
         self._changed(redraw=True)
 
     def _set(self, entry: dict[str, Any], *, title: ui.expansion | None = None, **changes: Any) -> None:
@@ -229,6 +245,13 @@ class SlaBody:
         self.by_priority = {p: str(v) for p, v in given.items() if p in GOALS} if isinstance(given, Mapping) else {}
         self.steps = [step_to_row(s) for s in sla.get("escalations") or [] if isinstance(s, Mapping)]
         self.roles, self.fields, self.transitions, self.on_change = roles, fields, transitions, on_change
+        self._slot: Slot | None = None
+
+    def adopt(self, slot: Slot | None) -> None:
+        """Keep the steps in `slot` from now on, taking back those kept there while the document
+        still holds their escalations as last reported."""
+        self.steps = kept_rows(slot, self.steps, self.parts().get("escalations"))
+        self._slot = slot
 
     def parts(self) -> dict[str, Any]:
         return sla_parts(goal=self.goal, by_priority=self.by_priority, calendar=self.calendar, steps=self.steps)
@@ -257,10 +280,10 @@ class SlaBody:
 
     def _step(self, index: int, row: dict[str, Any]) -> None:
         with ui.card().classes("w-full q-pa-sm gap-1").props("flat bordered"):
-            with ui.row().classes("w-full items-center gap-1 no-wrap"):
+            with ui.row().classes("w-full items-center gap-1"):
                 ui.select({k: _(v) for k, v in MODES.items()}, label=_("When"), value=row["mode"],
                           on_change=lambda e: self._steps(lambda: _remode(row, e.value))
-                          ).props("dense outlined").classes("grow").mark("step-mode")
+                          ).props("dense outlined").classes(WIDE).mark("step-mode")
                 icon_button("close", _("Remove the step"), lambda: self._steps(lambda: self.steps.pop(index)))
             if row["mode"] == "at":
                 share = ui.number(_("Share of the goal (%)"), value=row["at"], min=0, max=999)
@@ -271,7 +294,8 @@ class SlaBody:
                 ui.checkbox(_("Again each time this much more passes"), value=row["repeat"],
                             on_change=lambda e: self._set_step(row, repeat=bool(e.value)))
             ActionsEditor(row["actions"], roles=self.roles, fields=self.fields, transitions=self.transitions,
-                          on_change=lambda a: self._set_step(row, actions=a or [])).show()
+                          on_change=lambda a: self._set_step(row, actions=a or []),
+                          kept=row.setdefault("kept", {})).show()
 
     def _share(self, row: dict[str, Any], box: ui.number) -> None:
         if box.value is None or percent_text(box.value) is None:
@@ -289,18 +313,23 @@ class SlaBody:
 
     def _set_step(self, row: dict[str, Any], **changes: Any) -> None:
         row.update(changes)
-        self.on_change()
+        self._changed()
 
     def _steps(self, edit: Callable[[], Any]) -> None:
         edit()
-        self.on_change()
+        self._changed()
         self.escalations.refresh()
 
     def _set(self, **changes: Any) -> str | None:
         for name, value in changes.items():
             setattr(self, name, value)
-        self.on_change()
+        self._changed()
         return None
+
+    def _changed(self) -> None:
+        if self._slot is not None:
+            self._slot["reported"] = copy.deepcopy(self.parts().get("escalations"))
+        self.on_change()
 
 
 def _remode(row: dict[str, Any], mode: str) -> None:

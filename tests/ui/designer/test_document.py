@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from engine.problems import Problem
 from engine.validate import validate_definition
+from tests.ui.designer import samples
 from ui.designer.document import ANY, DesignDocument, DesignError
 
 
@@ -194,3 +196,81 @@ def test_nested_edits_are_one_undo_step() -> None:
     assert len(doc._undo) == steps + 1
     doc.undo()
     assert doc.doc["roles"] == ["manager"] and doc.transition("new_state_to_new_state_2")["roles"] == []
+
+
+def uses_of_cost() -> DesignDocument:
+    """The sample workflow with the field `cost` named in every place the format allows a field key."""
+    doc = samples.workflow()
+    doc["fields"][6]["visible_when"] = {"any": [{"field": "cost", "op": "gt", "value": 100},
+                                                {"not": {"field": "hours", "op": "lt", "value": {"field": "cost"}}}]}
+    submit, wait, _resume, close = doc["transitions"]
+    submit["condition"] = {"all": [{"field": "title", "op": "not_empty"},
+                                   {"any": [{"not": {"field": "cost", "op": "empty"}},
+                                            {"field": "notes", "op": "eq", "value": "cost"}]}]}
+    submit["requires"] = {"fields": ["category", "cost"], "comment": True}
+    submit["actions"] = [{"set_field": {"field": "cost", "value": 0}}, {"fire": "wait"}]
+    wait["condition"] = {"field": "cost", "op": "lt", "value": 5000}
+    close["actions"] = [{"assign": {"field": "owner"}}]
+    doc["states"][1]["on_enter"] = [{"assign": {"field": "cost"}}]  # not a person field: the validator says so
+    doc["states"][2]["sla"] = {"goal": "4h", "escalations": [
+        {"at": "50%", "actions": [{"reassign": {"field": "cost"}}, {"notify": {"to": ["role:manager"]}}]}]}
+    doc["slas"] = [{"key": "resolution", "start_on": ["open"], "stop_on": ["closed"], "goal": "3d",
+                    "escalations": [{"at": "100%", "actions": [{"set_field": {"field": "cost", "value": 1}}]}]}]
+    doc["fields"][0]["required_in"] = ["closed"]
+    return DesignDocument(doc)
+
+
+def test_renaming_a_field_follows_every_use_in_one_undo_step() -> None:
+    doc = uses_of_cost()
+    before = doc.snapshot()
+    steps = len(doc._undo)
+    doc.rename_field("cost", "price")
+    fields, (submit, wait, _resume, close) = doc.doc["fields"], doc.transitions
+    assert fields[0] == {"key": "price", "type": "money", "required_in": ["closed"]}
+    assert fields[6]["visible_when"] == {"any": [{"field": "price", "op": "gt", "value": 100},
+                                                 {"not": {"field": "hours", "op": "lt",
+                                                          "value": {"field": "price"}}}]}
+    assert submit["condition"] == {"all": [{"field": "title", "op": "not_empty"},
+                                           {"any": [{"not": {"field": "price", "op": "empty"}},
+                                                    {"field": "notes", "op": "eq", "value": "cost"}]}]}
+    assert submit["requires"] == {"fields": ["category", "price"], "comment": True}
+    assert submit["actions"] == [{"set_field": {"field": "price", "value": 0}}, {"fire": "wait"}]
+    assert wait["condition"] == {"field": "price", "op": "lt", "value": 5000}
+    assert close["actions"] == [{"assign": {"field": "owner"}}]
+    assert doc.state("open")["on_enter"] == [{"assign": {"field": "price"}}]
+    assert doc.state("waiting")["sla"]["escalations"][0]["actions"] == [
+        {"reassign": {"field": "price"}}, {"notify": {"to": ["role:manager"]}}]
+    assert doc.doc["slas"][0]["escalations"][0]["actions"] == [{"set_field": {"field": "price", "value": 1}}]
+    assert json.dumps(doc.doc).count('"cost"') == 1  # the one left is a value compared with, not a field
+    assert [p.path for p in validate_definition(doc.doc) if p.code == "unknown_field"] == []
+    assert len(doc._undo) == steps + 1
+    assert doc.undo()
+    assert doc.snapshot() == before
+
+
+def test_renaming_a_field_is_refused_without_a_key_a_free_key_or_the_field() -> None:
+    doc = uses_of_cost()
+    snapshot = doc._snapshot()
+    refusals = {"": "A key starts with", "Bad Key": "A key starts with", "hours": "Another field already has",
+                "title": "Every record already has a field", "cost": None}
+    for new, refusal in refusals.items():
+        if refusal is None:
+            doc.rename_field("cost", new)  # unchanged: nothing to do
+            continue
+        with pytest.raises(DesignError) as caught:
+            doc.rename_field("cost", new)
+        assert caught.value.msgid.startswith(refusal)
+    with pytest.raises(DesignError) as missing:
+        doc.rename_field("nothing", "price")
+    assert missing.value.params == {"field": "nothing"}
+    with pytest.raises(DesignError):
+        doc.rename_field("cost", "price", index=1)  # the field at 1 is hours
+    assert doc._snapshot() == snapshot and not doc.can_undo
+
+
+def test_renaming_one_of_two_fields_with_the_same_key_leaves_the_uses() -> None:
+    doc = uses_of_cost()
+    doc.doc["fields"].append({"key": "cost", "type": "number"})  # an imported document with a repeated key
+    doc.rename_field("cost", "estimate", index=7)
+    assert [f["key"] for f in doc.doc["fields"]][::7] == ["cost", "estimate"]
+    assert doc.transition("wait")["condition"]["field"] == "cost"  # it may mean the field still called cost

@@ -1,8 +1,9 @@
 """The actions, SLA and fields editors driven like a person through NiceGUI's simulated `User`.
 
-Each test puts one editor on a tiny page and records what `on_change` reports. The editors
-need no database, but the `user` fixture runs main.py, which reads the database URLs, so
-`database` comes first (as in the other `tests/ui` tests). An editor redraws itself in a
+Most tests put one editor on a tiny page and record what `on_change` reports (or redraw it, as
+the properties panel does); the last ones drive the properties panel on the designer's page.
+The editors need no database, but the `user` fixture runs main.py, which reads the database
+URLs, so `database` comes first (as in the other `tests/ui` tests). An editor redraws itself in a
 background task (NiceGUI's `refresh`), so each step lets the event loop run before the next.
 """
 
@@ -16,8 +17,13 @@ from nicegui import ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
+from domain.workflows import definitions
 from storage.postgres import DatabaseUrls
+from tests.ui.designer import samples
+from tests.ui.designer.pages import open_designer
 from tests.ui.designer.samples import FIELDS, ROLES, STATES, TRANSITIONS
+from tests.ui.test_shell_user import SLOW
+from ui.components.flow_canvas import FlowCanvas
 from ui.designer.actions import ActionsEditor
 from ui.designer.fields import FieldsEditor
 from ui.designer.slas import SpanningSlasEditor, StateSlaEditor
@@ -51,11 +57,16 @@ async def click(user: User, element: ui.element) -> None:
     await settle()
 
 
-async def button(user: User, label: str, index: int = 0) -> None:
-    """Click the `index`-th button whose text or accessible name is `label`."""
+def labelled_button(user: User, label: str, index: int = 0) -> ui.element:
+    """The `index`-th button whose text or accessible name is `label`."""
     found = sorted((b for b in user.find(kind=ui.button).elements
                     if label in (b.props.get("label"), b.props.get("aria-label"))), key=lambda e: e.id)
-    await click(user, found[index])
+    return found[index]
+
+
+async def button(user: User, label: str, index: int = 0) -> None:
+    """Click the `index`-th button whose text or accessible name is `label`."""
+    await click(user, labelled_button(user, label, index))
 
 
 async def choose(user: User, marker: str, option: str, index: int = 0) -> None:
@@ -228,3 +239,158 @@ async def test_visible_when_keys_and_order(database: DatabaseUrls, user: User) -
     assert [f["key"] for f in seen[-1]] == ["field_1", "cost"]
     await button(user, "Remove the field")
     assert seen[-1] == [{"key": "cost", "type": "money", "visible_when": {"field": "title", "op": "not_empty"}}]
+
+
+
+
+def redrawable(path: str, build: Callable[[Any, Callable[[Any], None]], Any]) -> dict[str, Any]:
+    """Register `path` showing the editor `build(value, on_change)` makes from `held["value"]`, which each
+    report replaces, and a "Redraw" button that makes a new editor from it (as the properties panel does)."""
+    held: dict[str, Any] = {"value": None}
+
+    @ui.refreshable
+    def editor() -> None:
+        build(held["value"], lambda value: held.update(value=value)).show()
+
+    @ui.page(path)
+    def show() -> None:
+        editor()
+        ui.button("Redraw", on_click=editor.refresh)
+
+    return held
+
+
+async def test_unfinished_actions_of_escalation_steps_outlive_redraws(database: DatabaseUrls, user: User) -> None:
+    slot: dict[str, Any] = {}
+    held = redrawable("/test/kept-steps", lambda sla, report: StateSlaEditor(sla, **CONTEXT, on_change=report,
+                                                                             kept=slot))
+    await user.open("/test/kept-steps")
+    await button(user, "Add an escalation step")
+    await button(user, "Add an action")
+    await choose(user, "kind", "Notify")
+    await button(user, "Add an escalation step")  # the steps are drawn again
+    await button(user, "Redraw")  # and the whole editor
+    await user.should_see("Not saved yet: choose a recipient.")
+    await choose(user, "to", "Everyone with the role Manager (manager)")
+    assert held["value"]["escalations"] == [{"at": "100%", "actions": [{"notify": {"to": ["role:manager"]}}]},
+                                            {"at": "100%", "actions": []}]
+    await button(user, "Add an action", index=1)
+    await choose(user, "kind", "Assign", index=1)
+    held["value"] = {"goal": "1h"}  # the document changed under the editor (an undo): it reads the document
+    await button(user, "Redraw")
+    await user.should_not_see("Not saved yet")
+    await user.should_not_see(kind=ui.select, marker="kind")
+
+
+async def test_spanning_slas_and_fields_stay_open_across_redraws(database: DatabaseUrls, user: User) -> None:
+    slas: dict[str, Any] = {}
+    fields: dict[str, Any] = {}
+    held_slas = redrawable("/test/kept-slas", lambda value, report: SpanningSlasEditor(
+        value, states=STATES, **CONTEXT, on_change=report, kept=slas))
+    held_fields = redrawable("/test/kept-fields", lambda value, report: FieldsEditor(
+        value, states=STATES, roles=ROLES, on_change=report, kept=fields))
+    await user.open("/test/kept-slas")
+    await button(user, "Add an SLA")
+    await type_in(user, "Key", "resolution")
+    await button(user, "Add an escalation step")
+    await button(user, "Add an action")
+    await choose(user, "kind", "Set a field")
+    await button(user, "Redraw")
+    assert nth(user, kind=ui.expansion).value  # still open, the unfinished action in it
+    await user.should_see("Not saved yet: choose the field.")
+    assert held_slas["value"] == [{"key": "resolution", "escalations": [{"at": "100%", "actions": []}]}]
+    await user.open("/test/kept-fields")
+    await button(user, "Add a field")
+    await type_in(user, "Key", "category")
+    await choose(user, "field-type", "One choice from a list")
+    await add_values(user, "options", "hvac")
+    await button(user, "Redraw")
+    assert nth(user, kind=ui.expansion).value
+    assert nth(user, marker="options").value == ["hvac"]
+    assert held_fields["value"] == [{"key": "category", "type": "select", "options": ["hvac"]}]
+
+
+# --- the properties panel on the designer page ------------------------------------------
+
+
+async def select(user: User, *, nodes: tuple[str, ...] = (), edges: tuple[str, ...] = ()) -> None:
+    """What the canvas reports when a person clicks a state or a transition."""
+    canvas = nth(user, kind=FlowCanvas)
+    UserInteraction(user, {canvas}, None).trigger("select", {"nodes": list(nodes), "edges": list(edges)})
+    await settle()
+
+
+async def until(condition: Callable[[], bool], what: str) -> None:
+    """Let the event loop run until `condition()` holds (redraws and validation run in the background)."""
+    for _ in range(250):
+        if condition():
+            await settle()
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"still waiting, after 5 s, for this: {what}")
+
+
+async def redrawn(element: ui.element) -> None:
+    """Wait until `element` is gone: the panel holding it was drawn again."""
+    await until(lambda: element.is_deleted, "the properties panel is drawn again")
+
+
+def shown_in(user: User, name: str) -> list[str]:
+    """The text shown by each select labelled (or with the accessible name) `name`, in page order."""
+    found = sorted((s for s in user.find(kind=ui.select).elements
+                    if name in (s.props.get("aria-label"), s.props.get("label"))),
+                   key=lambda e: e.id)
+    return [str(s.options.get(s.value, s.value) if isinstance(s.options, dict) else s.value) for s in found]
+
+
+async def test_renaming_a_field_in_the_panel_renames_its_conditions(database: DatabaseUrls, user: User) -> None:
+    document = samples.workflow()
+    document["fields"][6]["visible_when"] = {"field": "cost", "op": "gt", "value": 100}  # notes
+    document["transitions"][1]["condition"] = {"any": [{"field": "cost", "op": "lt", "value": 5000},
+                                                       {"field": "hours", "op": "not_empty"}]}  # wait
+    bundle = await open_designer(user, document)
+    assert shown_in(user, "Field") == ["cost"]  # the condition under "Shown only when" of notes
+    nth(user, kind=ui.expansion, content="cost").set_value(True)  # what the browser reports on a click
+    key = nth(user, 1, kind=ui.input, content="Key")  # the workflow's key comes first, then the fields'
+    UserInteraction(user, {key}, None).clear().type("hours").trigger("blur")
+    assert key.props.get("error-message") == "Another field already has this key."
+    UserInteraction(user, {key}, None).clear().type("price").trigger("blur")
+    await redrawn(key)
+    assert shown_in(user, "Field") == ["price"]
+    assert nth(user, kind=ui.expansion, content="price").value  # still open where the person was
+    await select(user, edges=("wait",))
+    assert shown_in(user, "Field") == ["price", "hours"]
+    await user.should_not_see("There is no field", retries=SLOW)  # the problems pane: nothing left behind
+    undo = labelled_button(user, "Undo (Ctrl+Z)")
+    await until(lambda: undo.enabled, "Undo is enabled")  # once the background validation is done
+    await click(user, undo)  # one step undoes the key and its uses
+    await user.should_see(kind=ui.select, content="cost", retries=SLOW)
+    assert shown_in(user, "Field") == ["cost", "hours"]
+    assert definitions.list_versions(bundle.admin, key="sample")[0].document == document  # nothing saved
+
+
+async def test_an_unfinished_action_survives_redraws_of_the_panel(database: DatabaseUrls, user: User) -> None:
+    bundle = await open_designer(user, samples.workflow())
+    await select(user, nodes=("open",))
+    await button(user, "Add an action")
+    await choose(user, "kind", "Notify")
+    await user.should_see("Not saved yet: choose a recipient.")
+    row = nth(user, marker="kind")
+    user.find(kind=ui.checkbox, content="Initial state").click()  # another property; the panel is redrawn
+    await redrawn(row)
+    assert shown_in(user, "Action") == ["Notify"]
+    await user.should_see("Not saved yet: choose a recipient.")
+    row = nth(user, marker="kind")
+    state_id = next(e for e in user.find(kind=ui.input).elements if e.props.get("data-testid") == "state-id")
+    UserInteraction(user, {state_id}, None).clear().type("triage").trigger("blur")  # redrawn under the new id
+    await redrawn(row)
+    await select(user, nodes=("closed",))
+    await select(user, nodes=("triage",))  # away and back
+    assert shown_in(user, "Action") == ["Notify"]
+    await choose(user, "to", "Everyone with the role Manager (manager)")
+    await user.should_not_see("Not saved yet")
+    await button(user, "Save draft")
+    await user.should_see("Draft version 1 saved.", retries=SLOW)
+    saved = definitions.list_versions(bundle.admin, key="sample")[0].document
+    assert next(s for s in saved["states"] if s["id"] == "triage")["on_enter"] == [{"notify": {"to": ["role:manager"]}}]
+    assert saved["initial_state"] == "triage"

@@ -16,11 +16,9 @@ from nicegui import ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
-from domain.workflows import definitions
 from engine.validate import validate_definition
 from storage.postgres import DatabaseUrls
-from tests import factories
-from tests.ui.test_shell_user import SLOW, sign_in, wait_for_navigation
+from tests.ui.designer.pages import open_designer
 from ui.components.flow_canvas import FlowCanvas
 
 WORKFLOW: dict[str, Any] = {
@@ -66,12 +64,7 @@ def marked(items: dict[str, str | None]) -> dict[str, str | None]:
 async def simulating(user: User) -> FlowCanvas:
     """A fresh tenant with the trial workflow as a draft, its designer open and a pretend record started."""
     assert [p for p in validate_definition(WORKFLOW) if p.severity == "error"] == []
-    bundle = factories.new_tenant()
-    definitions.save_draft(bundle.admin, document=WORKFLOW)
-    await sign_in(user, bundle.admin_email)
-    await wait_for_navigation(user)
-    await user.open(f"/designer/{WORKFLOW['key']}")
-    await user.should_see(kind=FlowCanvas, retries=SLOW)
+    await open_designer(user, WORKFLOW)
     await click(user, "Simulate")
     await click(user, "Start a pretend record")
     canvas = next(iter(user.find(kind=FlowCanvas).elements))
