@@ -14,7 +14,8 @@ from typing import Any
 from engine.problems import Problem
 
 ANY = "*"
-GRID_X, GRID_Y = 240, 130  # fallback layout for states the document has no position for
+GRID_X, GRID_Y = 280, 130  # fallback layout for states the document has no position for
+RANKS_PER_BAND, BAND_GAP = 4, 60  # the fallback wraps after this many ranks, into a band this far below
 
 
 def sources(transition: Mapping[str, Any]) -> list[str]:
@@ -26,13 +27,19 @@ def sources(transition: Mapping[str, Any]) -> list[str]:
 
 
 def positions(doc: Mapping[str, Any]) -> dict[str, dict[str, float]]:
-    """Every state's position (and the `*` node's when used); missing ones get a layered default."""
+    """Every state's position (and the `*` node's when used); missing ones get a layered default.
+
+    The default: breadth-first rank from the initial state, left to right, wrapped after
+    `RANKS_PER_BAND` ranks into a band below (as text wraps), so a long workflow opens
+    readable in a canvas of ordinary width rather than as one long, tiny row."""
     layout = doc.get("layout")
     saved = layout.get("nodes") if isinstance(layout, Mapping) else None
     stored: Mapping[str, Any] = saved if isinstance(saved, Mapping) else {}  # no layout: all by default
     ranks = _ranks(doc)
-    rows: dict[int, int] = {}
+    after_last = max(ranks.values(), default=0) + 1
     result: dict[str, dict[str, float]] = {}
+    slots: dict[str, tuple[int, int]] = {}  # state -> (rank, row within its rank)
+    rows: dict[int, int] = {}
     for state in _items(doc, "states"):
         sid = state.get("id")
         if not isinstance(sid, str):
@@ -40,13 +47,30 @@ def positions(doc: Mapping[str, Any]) -> dict[str, dict[str, float]]:
         if sid in stored:
             result[sid] = {"x": float(stored[sid]["x"]), "y": float(stored[sid]["y"])}
             continue
-        rank = ranks.get(sid, max(ranks.values(), default=0) + 1)
-        row = rows[rank] = rows.get(rank, -1) + 1
-        result[sid] = {"x": float(rank * GRID_X), "y": float(row * GRID_Y)}
+        rank = ranks.get(sid, after_last)
+        slots[sid] = (rank, rows.get(rank, 0))
+        rows[rank] = rows.get(rank, 0) + 1
+    tops, bottom = _band_tops(rows)
+    for sid, (rank, row) in slots.items():
+        band, column = divmod(rank, RANKS_PER_BAND)
+        result[sid] = {"x": float(column * GRID_X), "y": float(tops[band] + row * GRID_Y)}
     if any(t.get("from") == ANY for t in _items(doc, "transitions")):
-        default = {"x": -GRID_X, "y": float(GRID_Y * (len(rows) + 1))}
+        default = {"x": -GRID_X, "y": float(bottom)}
         result[ANY] = {"x": float(stored[ANY]["x"]), "y": float(stored[ANY]["y"])} if ANY in stored else default
     return result
+
+
+def _band_tops(rows: Mapping[int, int]) -> tuple[dict[int, float], float]:
+    """Each band's top (a band is as tall as its tallest rank) and the bottom of the last one."""
+    tallest: dict[int, int] = {}
+    for rank, count in rows.items():
+        band = rank // RANKS_PER_BAND
+        tallest[band] = max(tallest.get(band, 0), count)
+    tops, top = {}, 0.0
+    for band in range(max(tallest, default=-1) + 1):
+        tops[band] = top
+        top += tallest.get(band, 0) * GRID_Y + BAND_GAP
+    return tops, top
 
 
 def graph(doc: Mapping[str, Any], problems: Sequence[Problem], *, label: Callable[[Any, str], str],

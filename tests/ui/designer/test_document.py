@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -11,6 +12,7 @@ from engine.problems import Problem
 from engine.validate import validate_definition
 from tests.ui.designer import samples
 from ui.designer.document import ANY, DesignDocument, DesignError
+from ui.designer.drawing import GRID_X, GRID_Y
 
 
 def empty() -> dict[str, Any]:
@@ -169,11 +171,25 @@ def test_graph_counts_problems_per_element_and_lays_out_unplaced_states() -> Non
                 Problem(code="y", severity="warning", path="", msgid="", element="transition:go")]
     nodes, edges = doc.graph(problems, label=label, any_state="Any")
     by_id = {n["id"]: n for n in nodes}
-    assert (by_id["a"]["x"], by_id["b"]["x"]) == (0, 240)  # layered from the initial state
+    assert (by_id["a"]["x"], by_id["b"]["x"]) == (0, GRID_X)  # layered from the initial state
     assert by_id["c"]["x"] > by_id["b"]["x"]  # unreached states after the last rank
     assert by_id["a"]["initial"] and by_id["b"]["sla"] and by_id["c"]["errors"] == 1
     assert edges == [{"id": "go", "source": "a", "target": "b", "label": "go", "errors": 0, "warnings": 1,
                       "mark": None}]
+
+
+def test_the_default_layout_wraps_a_long_workflow_into_bands_in_reading_order() -> None:
+    chain = [f"s{n}" for n in range(9)]
+    doc = DesignDocument({**empty(), "initial_state": "s0", "states": [{"id": s} for s in [*chain, "side"]],
+                          "transitions": [*({"id": f"t{n}", "from": a, "to": b, "roles": []}
+                                            for n, (a, b) in enumerate(itertools.pairwise(chain))),
+                                          {"id": "aside", "from": "s1", "to": "side", "roles": []}]})
+    at = {n["id"]: (n["x"], n["y"]) for n in doc.graph([], label=label, any_state="Any")[0]}
+    assert [at[s][0] for s in chain] == [0, GRID_X, 2 * GRID_X, 3 * GRID_X, 0, GRID_X, 2 * GRID_X, 3 * GRID_X, 0]
+    assert at["side"] == (2 * GRID_X, GRID_Y)  # rank 2 with s2: one row below it, in the first band
+    first_band_bottom = 2 * GRID_Y  # two rows (rank 2 holds s2 and side)
+    assert at["s4"][1] >= first_band_bottom and at["s8"][1] > at["s4"][1]  # bands below, in order
+    assert len(set(at.values())) == len(at)  # no two states on one spot
 
 
 def test_dirty_tracks_the_saved_document() -> None:
