@@ -55,7 +55,7 @@ from domain.records.vendor_rows import rename_vendor as _rename_vendor
 from domain.workflows.facts import actor_of, facts_of
 from domain.workflows.instances import start_in
 from domain.workflows.models import WorkflowInstance
-from domain.workflows.versions import definition_of, latest_published
+from domain.workflows.versions import definition_of, earlier_definitions, latest_published
 from engine.model import Definition, FieldDef
 from engine.runtime import ActionOption, Instance, available_actions
 from storage import db
@@ -109,6 +109,7 @@ class Detail:
     can_edit: bool
     names: dict[str, str] = field(default_factory=dict)  # id -> display name (people, vendors, buildings, assets)
     related: dict[str, str] = field(default_factory=dict)  # field key -> reference of the record it links to
+    earlier: tuple[Definition, ...] = ()  # the workflow's other versions, newest first (labels in the history)
 
 
 # --- types ------------------------------------------------------------------------
@@ -300,7 +301,8 @@ def get_detail(ctx: Ctx, *, record_id: UUID | None = None, reference: str | None
         return Detail(record=view, definition=definition, fields=form,
                       actions=[o for o in options if o.permitted and ctx.can(_transition_permission(row.kind))],
                       can_edit=ctx.can(EDIT[row.kind]) and ctx.vendor_id is None,
-                      names=names_for(session, ctx), related=related_refs(session, ctx, form, view.values))
+                      names=names_for(session, ctx), related=related_refs(session, ctx, form, view.values),
+                      earlier=earlier_definitions(session, ctx.tenant_id, instance.version_id))
 
 
 # --- helpers --------------------------------------------------------------------------

@@ -40,6 +40,18 @@ def definition_of(session: Session | Connection, tenant_id: UUID, version_id: UU
     return definition
 
 
+def earlier_definitions(session: Session | Connection, tenant_id: UUID, version_id: UUID) -> tuple[Definition, ...]:
+    """The other published or archived versions of the same workflow, newest first, compiled:
+    where a record's history names a state or transition its current version no longer has
+    (it was moved to a newer version), the label comes from these."""
+    table = WorkflowVersion.__table__
+    same = select(table.c.definition_id).where(table.c.tenant_id == tenant_id, table.c.id == version_id)
+    others = session.execute(select(table.c.id).where(
+        table.c.tenant_id == tenant_id, table.c.definition_id == same.scalar_subquery(),
+        table.c.id != version_id, table.c.status != "draft").order_by(table.c.number.desc())).scalars().all()
+    return tuple(definition_of(session, tenant_id, other) for other in others)
+
+
 def latest_published(session: Session, tenant_id: UUID, key: str) -> WorkflowVersion:
     """The newest published version of workflow `key` (what new records start on)."""
     version = session.scalars(

@@ -3,7 +3,7 @@ timeline of transitions, changes and comments, and the new-record dialog."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -14,7 +14,7 @@ from domain.records import comments, kind_fields
 from domain.records import fields as record_fields
 from domain.records import service as records
 from domain.workflows.perform import MIGRATION, TransitionRefused, perform
-from engine.model import label_text
+from engine.model import Definition, label_text
 from engine.runtime import ActionOption
 from engine.values import zone
 from ui import live
@@ -166,7 +166,7 @@ class DetailPage:
 
     def _timeline(self, entries: list[comments.TimelineEntry]) -> None:
         assert self.detail is not None
-        definition = self.detail.definition
+        versions = (self.detail.definition, *self.detail.earlier)  # an id's label from the newest that has it
         locale = current_locale()
         fields = {f.key: f for f in self.detail.fields}
         ui.label(_("History")).classes("text-subtitle1")
@@ -178,15 +178,12 @@ class DetailPage:
                     if entry.kind == "created":
                         ui.label(_("Created · {when}", when=when)).classes("text-caption")
                     elif entry.kind == "transition":
-                        t = definition.transition(entry.data["transition"])
-                        to = definition.state(entry.data["to"]) if entry.data["to"] in {
-                            s.id for s in definition.states} else None
-                        name = label_text(t.label, locale, entry.data["transition"]) if t else entry.data["transition"]
+                        name = transition_name(versions, entry.data["transition"], locale)
                         if entry.data["transition"] == MIGRATION:  # a designer moved it to a newer version
                             name = _("Moved to version {number}", number=entry.data["inputs"].get("version", "?"))
                         ui.label(_("{who} · {action} → {state} · {when}", who=who, action=name,
-                                   state=label_text(to.name, locale, entry.data["to"]) if to else entry.data["to"],
-                                   when=when)).classes("text-caption")
+                                   state=state_name(versions, entry.data["to"], locale), when=when))\
+                            .classes("text-caption")
                         if entry.data.get("comment"):
                             ui.label(entry.data["comment"]).classes("text-body2")
                     elif entry.kind == "change":
@@ -356,3 +353,19 @@ async def new_record_dialog(viewer: Viewer, kind: str, types: list[records.TypeV
         dialog_buttons(dialog, _("Create"), create_it)
     dialog.open()
 
+
+def state_name(versions: Sequence[Definition], state_id: str, locale: str) -> str:
+    """A state's name from the newest version that has it (a record moved to a newer version keeps
+    history in states the newer one may have dropped); the id when none has."""
+    for definition in versions:
+        if definition.has_state(state_id):
+            return label_text(definition.state(state_id).name, locale, state_id)
+    return state_id
+
+
+def transition_name(versions: Sequence[Definition], transition_id: str, locale: str) -> str:
+    for definition in versions:
+        transition = definition.transition(transition_id)
+        if transition is not None:
+            return label_text(transition.label, locale, transition_id)
+    return transition_id
