@@ -25,7 +25,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from tests.e2e.component_app import served
-from ui.components.flow_canvas import MARK_COLOURS
+from ui.components.flow_canvas import MARK_COLOURS, MARK_COLOURS_DARK, MARK_TEXT
 
 pytestmark = pytest.mark.e2e
 
@@ -107,11 +107,15 @@ def readonly():
 
 @ui.page("/simulated")
 def simulated():
+    dark = ui.dark_mode(False)  # switched live, as the console's theme menu does
     with ui.element("div").style("height: 560px; width: 100%"):
         canvas = FlowCanvas(SIMULATED, SIMULATED_EDGES, labels=LABELS)
     tallied(canvas)
-    ui.button("Clear", on_click=lambda: canvas.set_graph(
-        [{**n, "mark": None} for n in SIMULATED], [{**e, "mark": None} for e in SIMULATED_EDGES]))
+    with ui.row():
+        ui.button("Clear", on_click=lambda: canvas.set_graph(
+            [{**n, "mark": None} for n in SIMULATED], [{**e, "mark": None} for e in SIMULATED_EDGES]))
+        ui.button("Dark", on_click=dark.enable)
+        ui.button("Light", on_click=dark.disable)
 
 
 @ui.page("/")
@@ -586,6 +590,55 @@ def test_a_simulated_path_is_marked_visited_and_current_in_words_and_colour(simu
     expect(node(simulated, "Review")).to_be_visible()
     expect(region.get_by_text("Visited")).to_have_count(0)
     expect(region.get_by_text("Current state")).to_have_count(0)
+
+
+def test_marks_switch_to_their_dark_colours_with_the_theme(simulated: Page) -> None:
+    draft = node(simulated, f"{DRAFT} (Visited)")
+    current = node(simulated, "Review (Current state)")
+    submit = simulated.get_by_test_id("edge-submit")
+
+    def drawn() -> dict[str, str]:  # what each mark is drawn in, as the browser computed it
+        found = {"visited outline": "el => getComputedStyle(el.firstElementChild).borderTopColor",
+                 "current outline": "el => getComputedStyle(el.firstElementChild).borderTopColor",
+                 "visited line": "el => getComputedStyle(el.querySelector('path')).stroke",
+                 "visited arrowhead": "el => { const url = el.querySelector('path').getAttribute('marker-end');"
+                                      " const id = url.slice(5, -1);"  # url(#…)
+                                      " return getComputedStyle(document.getElementById(id).firstElementChild).fill; }",
+                 "visited badge": "el => getComputedStyle(el).backgroundColor",
+                 "visited badge text": "el => getComputedStyle(el).color"}
+        at = {"visited outline": draft, "current outline": current, "visited line": submit,
+              "visited arrowhead": submit, "visited badge": draft.get_by_text("Visited", exact=True),
+              "visited badge text": draft.get_by_text("Visited", exact=True)}
+        return {name: str(at[name].evaluate(script)) for name, script in found.items()}
+
+    def expected(palette: Any, text: str) -> dict[str, str]:
+        return {"visited outline": _rgb(palette["visited"]), "current outline": _rgb(palette["current"]),
+                "visited line": _rgb(palette["visited"]), "visited arrowhead": _rgb(palette["visited"]),
+                "visited badge": _rgb(palette["visited"]), "visited badge text": _rgb(text)}
+
+    assert drawn() == expected(MARK_COLOURS, MARK_TEXT["light"])
+    simulated.get_by_role("button", name="Dark").click()
+    expect(simulated.locator("body")).to_have_class(re.compile(r"\bbody--dark\b"))
+    assert drawn() == expected(MARK_COLOURS_DARK, MARK_TEXT["dark"])  # all of it, with no redraw from the server
+    simulated.get_by_role("button", name="Light").click()
+    expect(simulated.locator("body")).not_to_have_class(re.compile(r"\bbody--dark\b"))
+    assert drawn() == expected(MARK_COLOURS, MARK_TEXT["light"])
+
+
+def test_the_minimap_is_small_and_still_pans_the_view(simulated: Page) -> None:
+    minimap = simulated.get_by_label("Minimap")
+    size = box(minimap)
+    region = box(simulated.get_by_role("region", name="Workflow designer"))
+    assert 100 <= size["width"] <= 160 and 60 <= size["height"] <= 110, size  # Vue Flow's default is 200 × 150
+    assert size["width"] * size["height"] < region["width"] * region["height"] / 20, (size, region)
+
+    before = box(node(simulated, f"{DRAFT} (Visited)"))
+    start = (size["x"] + size["width"] / 2, size["y"] + size["height"] / 2)
+    drag(simulated, start, (start[0] + 15, start[1]))
+    _wait_until_still(simulated)
+    after = box(node(simulated, f"{DRAFT} (Visited)"))
+    assert after["x"] < before["x"] - 20, (before, after)  # dragging the minimap's view right pans the canvas left
+    assert count(simulated, "move") == 0
 
 
 def test_nothing_is_fetched_from_outside_and_nothing_is_logged_as_an_error(browser: Browser, flow_app: str) -> None:

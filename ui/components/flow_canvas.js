@@ -2,7 +2,11 @@
 //
 // Node fields: id, label, category (todo|in_progress|waiting|done|cancelled), initial, terminal, sla, errors,
 // warnings, x, y, mark (null|added|removed|changed|visited|current). Edge fields: id, source, target, label, errors,
-// warnings, mark. The `colours` prop maps each mark to its colour (flow_canvas.py's MARK_COLOURS, the one source).
+// warnings, mark. The `colours` prop holds each mark's colour per theme and its badge's text colour, as
+// {light: {mark: colour}, dark: {mark: colour}, text: {light, dark}} (flow_canvas.py's MARK_COLOURS,
+// MARK_COLOURS_DARK and MARK_TEXT, the one source). They become CSS variables, and the style sheet picks the
+// light or dark ones by Quasar's body--dark class, so a live theme switch needs no code; arrowheads are markers
+// of the component's own (Vue Flow's take a literal colour) and follow the same variables.
 // The server owns the graph: every edit is reported with $emit and the server answers with set_graph. Vue Flow's
 // store holds the graph only as drawn (positions move while a node is dragged); no edge or node is added, removed
 // or kept here on the component's own initiative. All text is shown through {{ }} interpolation (never v-html);
@@ -13,13 +17,15 @@
 // ("Review (Changed)", "Submitted (Current state)").
 import { markRaw, toRaw } from "vue";
 import {
-  Background, ControlButton, Controls, dagre, Handle, MarkerType, MiniMap, Position, useVueFlow, VueFlow,
+  Background, ControlButton, Controls, dagre, Handle, MiniMap, Position, useVueFlow, VueFlow,
 } from "baton-vue-flow";
 
 const CATEGORIES = ["todo", "in_progress", "waiting", "done", "cancelled"];
 const CATEGORY_COLOURS = { todo: "#78909c", in_progress: "#1e88e5", waiting: "#f9a825", done: "#43a047",
   cancelled: "#9e9e9e" };
 const EDGE_COLOURS = { plain: "#8a94a6", error: "#d32f2f" }; // a mark's colour comes from the `colours` prop
+const MARKS = ["added", "removed", "changed", "visited", "current"];
+const ARROWS = ["plain", "error", ...MARKS]; // one arrowhead marker each, coloured by the style sheet
 const NODE_WIDTH = 184; // as .flowc-node's width; the height follows the label (about 60 px)
 const NODE_HEIGHT = 60;
 const PARALLEL_GAP = 34; // px between the midpoints of edges joining the same two states
@@ -74,7 +80,7 @@ const FlowStateNode = {
 const FlowTransitionEdge = {
   template: `
 <g class="flowc-edge" :class="[data.errors > 0 ? 'flowc-edge--error' : '', data.mark ? 'flowc-mark--' + data.mark : '']">
-  <path class="vue-flow__edge-path flowc-edge__path" :d="geo.path" :marker-end="markerEnd" fill="none" />
+  <path class="vue-flow__edge-path flowc-edge__path" :d="geo.path" :marker-end="arrow" fill="none" />
   <path class="vue-flow__edge-interaction" :d="geo.path" fill="none" stroke-opacity="0" stroke-width="18" />
   <g v-if="data.label || badge || data.mark" class="flowc-edge__label" :transform="'translate(' + geo.lx + ' ' + geo.ly + ')'">
     <rect class="flowc-edge__bg" :x="-box / 2" y="-10" :width="box" height="20" rx="4" />
@@ -89,7 +95,7 @@ const FlowTransitionEdge = {
   </g>
 </g>`,
   props: { id: String, data: Object, labels: Object, sourceX: Number, sourceY: Number, targetX: Number,
-    targetY: Number, sourceNode: Object, markerEnd: String },
+    targetY: Number, sourceNode: Object, arrows: String },
   data() {
     return { textWidth: 0 };
   },
@@ -104,6 +110,9 @@ const FlowTransitionEdge = {
       const shown = String(this.data.label || "") + (this.data.mark ? " " + (this.labels[this.data.mark] || "") : "");
       const text = this.textWidth || shown.length * 6.4;
       return Math.ceil(text) + 12 + (this.badge ? 18 : 0);
+    },
+    arrow() { // the component's marker for this edge (`arrows` is their ids' prefix)
+      return `url(#${this.arrows}${this.data.errors > 0 ? "error" : this.data.mark || "plain"})`;
     },
     geo() {
       return edgeGeometry(this.sourceX, this.sourceY, this.targetX, this.targetY, this.data,
@@ -154,10 +163,11 @@ export default {
       <template #edge-transition="p">
         <flow-transition-edge :id="p.id" :data="p.data" :labels="labels" :source-x="p.sourceX" :source-y="p.sourceY"
                               :target-x="p.targetX" :target-y="p.targetY" :source-node="p.sourceNode"
-                              :marker-end="p.markerEnd" />
+                              :arrows="flowId + '-arrow-'" />
       </template>
       <background :gap="20" :size="1.2" />
-      <mini-map pannable zoomable position="bottom-right" :aria-label="labels.minimap" :node-color="minimapColour" />
+      <mini-map pannable zoomable position="bottom-right" :width="150" :height="100" :aria-label="labels.minimap"
+                :node-color="minimapColour" />
       <controls position="bottom-left" :show-zoom="false" :show-fit-view="false" :show-interactive="false">
         <control-button :title="labels.zoom_in" :aria-label="labels.zoom_in" @click="flow.zoomIn({ duration: 150 })">
           <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M8 3v10M3 8h10" /></svg>
@@ -170,6 +180,12 @@ export default {
         </control-button>
       </controls>
     </vue-flow>
+    <svg class="flowc__defs" aria-hidden="true" focusable="false"><defs>
+      <marker v-for="kind in arrows" :key="kind" :id="flowId + '-arrow-' + kind" :class="'flowc-arrow--' + kind"
+              viewBox="-10 -10 20 20" refX="0" refY="0" markerWidth="14" markerHeight="14" orient="auto-start-reverse">
+        <polyline class="flowc-arrow" points="-5,-4 0,0 -5,4 -5,-4" stroke-linecap="round" stroke-linejoin="round" />
+      </marker>
+    </defs></svg>
     <div v-if="empty && !readonly" class="flowc__empty" aria-hidden="true">{{ labels.empty }}</div>
     <template v-if="!readonly">
       <span :id="flowId + '-node-help'" class="flowc__help">{{ labels.node_help }}</span>
@@ -187,18 +203,20 @@ export default {
     return { flowId, flow: markRaw(useVueFlow(flowId)) };
   },
   data() {
-    return { ready: false, empty: true, pointer: null, paletteDrag: null, categories: CATEGORIES,
+    return { ready: false, empty: true, pointer: null, paletteDrag: null, categories: CATEGORIES, arrows: ARROWS,
       multiKeys: ["Shift", "Control", "Meta"] };
   },
   computed: {
-    markColours() { // --fc-mark-<mark> for the style sheet's .flowc-mark--<mark> rules
-      return Object.fromEntries(Object.entries(this.colours || {}).map(([mark, colour]) => ["--fc-mark-" + mark, colour]));
+    markColours() { // --fc-<theme>-<mark> and --fc-<theme>-text; the style sheet makes --fc-mark-<mark> of them
+      const { light = {}, dark = {}, text = {} } = this.colours || {};
+      return Object.fromEntries([
+        ...Object.entries(light).map(([mark, colour]) => ["--fc-light-" + mark, colour]),
+        ...Object.entries(dark).map(([mark, colour]) => ["--fc-dark-" + mark, colour]),
+        ...Object.entries(text).map(([theme, colour]) => [`--fc-${theme}-text`, colour]),
+      ]);
     },
   },
   watch: {
-    colours() {
-      this.apply(this.graph.nodes, this.graph.edges);
-    },
     labels() {
       this.apply(this.graph.nodes, this.graph.edges);
     },
@@ -284,8 +302,7 @@ export default {
       const names = new Map(rawNodes.map((n) => [String(n.id), String(n.label)]));
       this.known = new Map(rawNodes.map((n) => [String(n.id), { x: Math.round(n.x), y: Math.round(n.y) }]));
       this.flow.setNodes(rawNodes.map((n) => this.toFlowNode(n, selectedNodes)));
-      this.flow.setEdges(toFlowEdges(rawEdges, names, selectedEdges, this.labels, this.colours || {},
-        this.readonly ? null : this.flowId));
+      this.flow.setEdges(toFlowEdges(rawEdges, names, selectedEdges, this.labels, this.readonly ? null : this.flowId));
       this.empty = rawNodes.length === 0;
     },
     toFlowNode(n, selected) {
@@ -426,10 +443,9 @@ export default {
   },
 };
 
-// Flow edges with what the edge component needs to keep parallel edges and self-loops apart. `colours`: each
-// mark's colour (for the arrowheads); `helpId`: the id of the hidden help text the edges are described by (none
-// when read-only).
-function toFlowEdges(edges, names, selected, labels, colours, helpId) {
+// Flow edges with what the edge component needs to keep parallel edges and self-loops apart. `helpId`: the id of
+// the hidden help text the edges are described by (none when read-only).
+function toFlowEdges(edges, names, selected, labels, helpId) {
   const groups = new Map(); // unordered pair of states → edge ids, in the server's order
   for (const e of edges) {
     const key = pairKey(String(e.source), String(e.target));
@@ -442,12 +458,10 @@ function toFlowEdges(edges, names, selected, labels, colours, helpId) {
     const target = String(e.target);
     const group = groups.get(pairKey(source, target));
     const index = group.indexOf(id);
-    const colour = e.errors > 0 ? EDGE_COLOURS.error : (e.mark && colours[e.mark]) || EDGE_COLOURS.plain;
     return {
       id, source, target, type: "transition", selected: selected.has(id),
       data: { ...e, loop: source === target ? index : null, offset: index - (group.length - 1) / 2,
         flip: source > target },
-      markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 14, height: 14 },
       ariaLabel: marked(fill(labels.edge, { label: e.label || "", source: names.get(source), target: names.get(target) }),
         e.mark, labels),
       domAttributes: { "data-testid": "edge-" + id, "aria-describedby": helpId ? helpId + "-edge-help" : null },
@@ -562,6 +576,7 @@ const CSS = `
   --fc-cat-todo: ${CATEGORY_COLOURS.todo}; --fc-cat-in_progress: ${CATEGORY_COLOURS.in_progress};
   --fc-cat-waiting: ${CATEGORY_COLOURS.waiting}; --fc-cat-done: ${CATEGORY_COLOURS.done};
   --fc-cat-cancelled: ${CATEGORY_COLOURS.cancelled};
+  ${MARKS.map((m) => `--fc-mark-${m}: var(--fc-light-${m});`).join(" ")} --fc-mark-text: var(--fc-light-text, #fff);
   display: flex; height: var(--flow-canvas-height, 100%); min-height: var(--flow-canvas-min-height, 360px);
   width: 100%; background: var(--fc-bg); color: var(--fc-text); font-size: 13px; line-height: 1.35;
   border: 1px solid var(--fc-border); border-radius: 4px; overflow: hidden;
@@ -570,6 +585,8 @@ body.body--dark .flowc {
   --fc-bg: #16181d; --fc-panel: #20242b; --fc-node: #2a2f38; --fc-text: #e4e7ec; --fc-muted: #9aa4b2;
   --fc-border: #3a404b; --fc-focus: #90caf9; --fc-select: #64b5f6; --fc-dot: #3a404b; --fc-chip: #39404b;
   --fc-mask: rgba(10, 12, 16, .6); --fc-warning-text: #2b1c00;
+  ${MARKS.map((m) => `--fc-mark-${m}: var(--fc-dark-${m}, var(--fc-light-${m}));`).join(" ")}
+  --fc-mark-text: var(--fc-dark-text, var(--fc-light-text, #fff));
 }
 .flowc__palette {
   flex: none; width: 168px; display: flex; flex-direction: column; gap: 6px; padding: 10px 8px;
@@ -595,6 +612,9 @@ body.body--dark .flowc {
   position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; pointer-events: none;
   color: var(--fc-muted); font-style: italic; z-index: 4;
 }
+.flowc__defs { position: absolute; width: 0; height: 0; overflow: hidden; }
+.flowc-arrow { fill: var(--fc-mark, var(--fc-edge)); stroke: var(--fc-mark, var(--fc-edge)); stroke-width: 1; }
+.flowc-arrow--error { --fc-mark: var(--fc-error); }
 .flowc__help { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .flowc .vue-flow__background pattern circle { fill: var(--fc-dot); }
 .flowc .vue-flow__minimap { background: var(--fc-panel); border: 1px solid var(--fc-border); }
@@ -634,7 +654,7 @@ body.body--dark .flowc {
 }
 .flowc-node__mark {
   position: absolute; top: -9px; right: 8px; padding: 0 6px; border-radius: 8px; font-size: 10px; line-height: 16px;
-  font-weight: 600; color: #fff; background: var(--fc-mark); max-width: 120px; overflow: hidden; text-overflow: ellipsis;
+  font-weight: 600; color: var(--fc-mark-text); background: var(--fc-mark); max-width: 120px; overflow: hidden; text-overflow: ellipsis;
   white-space: nowrap;
 }
 .flowc-clock { width: 15px; height: 15px; fill: none; stroke: var(--fc-text); stroke-width: 1.6; stroke-linecap: round; }
@@ -644,11 +664,11 @@ body.body--dark .flowc {
 }
 .flowc-badge--error { background: var(--fc-error); color: #fff; }
 .flowc-badge--warning { background: var(--fc-warning); color: var(--fc-warning-text); }
-.flowc-mark--added { --fc-mark: var(--fc-mark-added); }
-.flowc-mark--removed { --fc-mark: var(--fc-mark-removed); }
-.flowc-mark--changed { --fc-mark: var(--fc-mark-changed); }
-.flowc-mark--visited { --fc-mark: var(--fc-mark-visited); }
-.flowc-mark--current { --fc-mark: var(--fc-mark-current); }
+.flowc-mark--added, .flowc-arrow--added { --fc-mark: var(--fc-mark-added); }
+.flowc-mark--removed, .flowc-arrow--removed { --fc-mark: var(--fc-mark-removed); }
+.flowc-mark--changed, .flowc-arrow--changed { --fc-mark: var(--fc-mark-changed); }
+.flowc-mark--visited, .flowc-arrow--visited { --fc-mark: var(--fc-mark-visited); }
+.flowc-mark--current, .flowc-arrow--current { --fc-mark: var(--fc-mark-current); }
 .flowc-node.flowc-mark--added, .flowc-node.flowc-mark--changed, .flowc-node.flowc-mark--visited {
   border: 2px solid var(--fc-mark);
 }
@@ -660,7 +680,7 @@ body.body--dark .flowc {
   border: 2px dashed var(--fc-mark); background: color-mix(in srgb, var(--fc-node) 55%, transparent);
   box-shadow: inset 4px 0 0 var(--fc-cat);
 }
-.flowc-node.flowc-mark--removed > .flowc-node__head, .flowc-node.flowc-mark--removed > .flowc-node__meta { opacity: .55; }
+.flowc-node.flowc-mark--removed > .flowc-node__head, .flowc-node.flowc-mark--removed > .flowc-node__meta { opacity: .75; }
 .flowc-node.flowc-mark--removed .flowc-node__label { text-decoration: line-through; }
 .flowc--readonly .vue-flow__handle { visibility: hidden; }
 .flowc--readonly .vue-flow__node { cursor: default; }
@@ -673,8 +693,8 @@ body.body--dark .flowc {
 .flowc-edge.flowc-mark--added .flowc-edge__path, .flowc-edge.flowc-mark--changed .flowc-edge__path,
 .flowc-edge.flowc-mark--visited .flowc-edge__path { stroke: var(--fc-mark); stroke-width: 2.2; }
 .flowc-edge.flowc-mark--current .flowc-edge__path { stroke: var(--fc-mark); stroke-width: 3; }
-.flowc-edge.flowc-mark--removed .flowc-edge__path { stroke: var(--fc-mark); stroke-dasharray: 6 4; stroke-opacity: .6; }
-.flowc-edge.flowc-mark--removed .flowc-edge__name { text-decoration: line-through; opacity: .6; }
+.flowc-edge.flowc-mark--removed .flowc-edge__path { stroke: var(--fc-mark); stroke-dasharray: 6 4; stroke-opacity: .8; }
+.flowc-edge.flowc-mark--removed .flowc-edge__name { text-decoration: line-through; opacity: .75; }
 .flowc-edge__mark { fill: var(--fc-mark); font-weight: 700; }
 .vue-flow__edge.selected .flowc-edge__path { stroke: var(--fc-select); stroke-width: 2.6; }
 .vue-flow__edge:focus-visible .flowc-edge__bg { stroke: var(--fc-focus); stroke-width: 2; }

@@ -38,7 +38,8 @@ ends with it in brackets ("Review (Changed)"), as an edge's does. A version comp
 "changed" and "removed" ("removed" ones are ghosts: dashed outline, faded, the label struck through);
 the simulator uses "visited" (the states and transitions a pretend record passed through: a blue
 outline or line) and "current" (the state it is in now: a thicker outline with a halo). Their colours
-are `MARK_COLOURS`, sent to the browser with the element, so a legend drawn elsewhere can use the same.
+are `MARK_COLOURS` (light theme) and `MARK_COLOURS_DARK` (dark), sent to the browser with the element, so a
+legend drawn elsewhere can use the same; lines, outlines, arrowheads and badges follow the theme as it changes.
 
 `set_graph` updates the browser with one message and keeps the element's props in step without
 resending them, so a reconnecting client draws the present; neither it nor any other call moves the
@@ -61,12 +62,19 @@ from typing import Any
 from nicegui import ui
 
 CATEGORIES: tuple[str, ...] = ("todo", "in_progress", "waiting", "done", "cancelled")
-# Each mark's colour: outlines, lines, arrowheads, and the background of its badge (white text on it, so each
-# keeps at least 4.5:1 against white). Visited and current are indigo and deep blue, apart from the lighter
-# blue of a selection; "changed" is amber 700.
+# Each mark's colour: outlines, lines, arrowheads, and the background of its badge (MARK_TEXT on it). In the
+# light theme each keeps at least 3:1 against the canvas and a node (#f7f8fa, #ffffff) and 4.5:1 against its
+# white badge text; visited and current are indigo and deep blue, apart from the lighter blue of a selection;
+# "changed" is amber 700. The dark theme's (Quasar's body--dark) are lighter tints of the same hues, at least
+# 3:1 against the dark canvas and node (#16181d, #2a2f38) and 4.5:1 against their dark badge text.
+# tests/ui/test_mark_contrast.py measures every pair.
 MARK_COLOURS: Mapping[str, str] = MappingProxyType({
     "added": "#2e7d32", "removed": "#c62828", "changed": "#b45309", "visited": "#3949ab", "current": "#0d47a1",
 })
+MARK_COLOURS_DARK: Mapping[str, str] = MappingProxyType({
+    "added": "#66bb6a", "removed": "#ff8a80", "changed": "#ffa726", "visited": "#9fa8da", "current": "#82b1ff",
+})
+MARK_TEXT: Mapping[str, str] = MappingProxyType({"light": "#ffffff", "dark": "#16181d"})  # a badge's text, per theme
 MARKS: frozenset[str | None] = frozenset({None, *MARK_COLOURS})
 LABEL_KEYS: tuple[str, ...] = (
     "canvas", "palette", "palette_item", "palette_hint", "empty",
@@ -104,7 +112,8 @@ class FlowCanvas(ui.element, component="flow_canvas.js", esm={"baton-vue-flow": 
         with self._props.suspend_updates():
             self._props["labels"] = dict(labels)
             self._props["readonly"] = bool(readonly)
-            self._props["colours"] = dict(MARK_COLOURS)
+            self._props["colours"] = {"light": dict(MARK_COLOURS), "dark": dict(MARK_COLOURS_DARK),
+                                      "text": dict(MARK_TEXT)}
             # tuples are not wrapped in observable collections, and no update() is sent
             self._props["nodes"] = checked_nodes
             self._props["edges"] = checked_edges

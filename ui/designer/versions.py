@@ -22,7 +22,7 @@ from domain.workflows.migration import MigrationPlan
 from engine.diff import Change, diff_definitions
 from engine.model import label_text
 from ui.calls import io_bound
-from ui.components.flow_canvas import MARK_COLOURS, FlowCanvas
+from ui.components.flow_canvas import MARK_COLOURS, MARK_COLOURS_DARK, FlowCanvas
 from ui.designer.comparison import comparison_graph
 from ui.designer.inputs import as_label
 from ui.i18n import _, current_locale, error_text, fmt_datetime, fmt_number
@@ -33,7 +33,8 @@ STATUS = {"draft": N_("Draft"), "published": N_("Published"), "archived": N_("Ar
 KIND = {"workflow": N_("Workflow"), "state": N_("State"), "transition": N_("Transition"), "field": N_("Field"),
         "sla": N_("SLA")}
 CHANGE = {"added": N_("added"), "removed": N_("removed"), "changed": N_("changed")}
-# the legend's samples (mark, outline, opacity), drawn as the canvas draws each mark, in its MARK_COLOURS
+# the legend's samples (mark, outline, opacity), drawn as the canvas draws each mark, in its MARK_COLOURS (or
+# MARK_COLOURS_DARK while the page is dark: Tailwind's dark variant follows Quasar's body--dark, live)
 LEGEND = (("added", "solid", 1.0), ("changed", "solid", 1.0), ("removed", "dashed", 0.7))
 
 
@@ -114,8 +115,10 @@ def _legend(canvas_labels: Mapping[str, str]) -> None:
         labelled(legend, _("Legend"))
         for mark, line, opacity in LEGEND:
             with ui.row().classes("items-center gap-1 no-wrap").props('role="listitem"'):
-                ui.element("span").classes("inline-block rounded-borders").style(
-                    f"width: 22px; height: 14px; border: 2px {line} {MARK_COLOURS[mark]}; opacity: {opacity}")\
+                ui.element("span").classes(
+                    f"inline-block rounded-borders border-[{MARK_COLOURS[mark]}] "
+                    f"dark:border-[{MARK_COLOURS_DARK[mark]}]").style(
+                    f"width: 22px; height: 14px; border-width: 2px; border-style: {line}; opacity: {opacity}")\
                     .props('aria-hidden="true"')
                 ui.label(canvas_labels[mark])
 
