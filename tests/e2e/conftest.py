@@ -8,19 +8,17 @@ the browser. Never run `playwright install`: Debian's Chromium is used instead.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
 from storage.postgres import DatabaseUrls
+from tests.e2e.processes import free_port, stop, wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_CANDIDATES = (Path("/usr/lib/chromium/chromium"), Path("/usr/bin/chromium"))
@@ -67,7 +65,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def server(urls: DatabaseUrls, tmp_path_factory: pytest.TempPathFactory,
            pytestconfig: pytest.Config) -> Iterator[str]:
     """`main.py serve` on a free port against the test database; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     work = tmp_path_factory.mktemp("server")
     env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}  # else NiceGUI thinks it is a test
     env["BATON_LOGIN_IP_MAX_FAILURES"] = "1000"  # every browser sign-in comes from 127.0.0.1
@@ -81,15 +79,12 @@ def server(urls: DatabaseUrls, tmp_path_factory: pytest.TempPathFactory,
             cwd=ROOT, env=env, stdout=stdout, stderr=stderr)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_healthy(base, process, out_path, err_path)
+        wait_until_answering(f"{base}/healthz", process, name="The Baton server",
+                             output=lambda: f"stdout:\n{_read(out_path)}\nstderr:\n{_read(err_path)}",
+                             timeout=STARTUP_TIMEOUT_S)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         if process.returncode not in (0, -15):
             print(f"The Baton server exited with {process.returncode}; stderr:\n{_read(err_path)}", file=sys.stderr)
 
@@ -110,33 +105,6 @@ def page(page: Page) -> Page:
     """pytest-playwright's page (a fresh browser context per test), with the suite's timeout."""
     page.set_default_timeout(TIMEOUT_MS)
     return page
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_healthy(base: str, process: subprocess.Popen[bytes], out_path: Path, err_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    last_error = ""
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"The Baton server exited with {process.returncode} before answering /healthz.\n"
-                        f"stdout:\n{_read(out_path)}\nstderr:\n{_read(err_path)}", pytrace=False)
-        try:
-            response = httpx.get(f"{base}/healthz", timeout=2)
-            if response.status_code == 200:
-                return
-            last_error = f"/healthz answered {response.status_code}: {response.text}"
-        except httpx.HTTPError as exc:
-            last_error = repr(exc)
-        time.sleep(0.2)
-    process.kill()
-    process.wait()
-    pytest.fail(f"The Baton server did not answer /healthz within {STARTUP_TIMEOUT_S:.0f} s ({last_error}).\n"
-                f"stdout:\n{_read(out_path)}\nstderr:\n{_read(err_path)}", pytrace=False)
 
 
 def _read(path: Path) -> str:
