@@ -17,7 +17,7 @@ from ui.designer.document import DesignDocument
 
 pytestmark = pytest.mark.e2e
 
-UNREACHABLE = "No transition leads to “new_state_4” from the initial state"
+UNREACHABLE = "No transition leads to “New state 4” from the initial state"  # by the name the canvas shows
 
 
 def _drop_state(page: Page, canvas: Locator, x: float, y: float) -> None:
@@ -78,9 +78,9 @@ def test_admin_draws_publishes_and_uses_a_new_workflow(page: Page) -> None:
         page.wait_for_timeout(100)
     assert asked == ["beforeunload"] and "/designer/" in page.url
     _connect(page, "new_state", "new_state_2")
-    expect(_problems(page)).not_to_contain_text("“new_state_2” from the initial state")
+    expect(_problems(page)).not_to_contain_text("“New state 2” from the initial state")
     _connect(page, "new_state_2", "new_state_3")
-    expect(_problems(page)).not_to_contain_text("“new_state_3” from the initial state")
+    expect(_problems(page)).not_to_contain_text("“New state 3” from the initial state")
     expect(_problems(page)).to_contain_text(UNREACHABLE)
     _connect(page, "new_state_3", "new_state_4")
     expect(_problems(page)).not_to_contain_text(UNREACHABLE)

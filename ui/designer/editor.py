@@ -27,6 +27,7 @@ from ui.designer.document import ANY, ID, DesignDocument, DesignError
 from ui.designer.drawing import sources
 from ui.designer.inputs import as_label
 from ui.designer.panels import CATEGORIES, PropertiesPanel, design_error_text
+from ui.designer.problems import named, where
 from ui.designer.simulator import SimulatorPanel
 from ui.designer.start import starting_document
 from ui.designer.toolbar import Toolbar
@@ -114,7 +115,7 @@ class Editor:
     @ui.refreshable_method
     def problems_panel(self) -> None:
         errors = [p for p in self.problems if p.severity == "error"]
-        warnings = len(self.problems) - len(errors)
+        warnings, locale = len(self.problems) - len(errors), current_locale()
         with ui.column().classes("w-full gap-0 border rounded-borders").style(
                 "height: 18vh; min-height: 110px").props('role="region"') as region:
             labelled(region, _("Problems"))
@@ -129,14 +130,8 @@ class Editor:
                             ui.icon("error" if problem.severity == "error" else "warning",
                                     color="negative" if problem.severity == "error" else "warning")
                         with ui.item_section():
-                            ui.item_label(reason_text(problem))
-                            ui.item_label(self._where(problem)).props("caption")
-
-    def _where(self, problem: Problem) -> str:
-        kind, _sep, ident = (problem.element or "").partition(":")
-        names = {"state": N_("State {id}"), "transition": N_("Transition {id}"), "field": N_("Field {id}"),
-                 "sla": N_("SLA {id}")}
-        return _(names[kind], id=ident) if kind in names else (problem.path or "/")
+                            ui.item_label(reason_text(named(problem, self.doc.doc, locale)))
+                            ui.item_label(where(problem, self.doc.doc, locale)).props("caption")
 
     def reveal(self, problem: Problem) -> None:
         """Select the problem's element on the canvas and in the properties panel."""
