@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from engine.diff import ADDED, CHANGED, REMOVED, Change
-from ui.designer.drawing import ANY, graph
+from ui.designer.drawing import ANY, graph, transition_of
 
 NODE_WIDTH, NODE_HEIGHT = 184, 64  # a node as the canvas draws it (flow units; the height is the usual one)
 CLEARANCE = 16  # the least gap between two nodes' boxes
@@ -66,11 +66,6 @@ def comparison_graph(older: Mapping[str, Any], newer: Mapping[str, Any], changes
                    if node["id"] not in live_ids and (node["id"] != ANY or ANY in needed)]
     _clear_of_others(ghost_nodes, nodes)
     return nodes + ghost_nodes, edges + ghost_edges
-
-
-def transition_of(edge_id: str) -> str:
-    """The transition an edge draws: `approve`, `approve@submitted` and `approve@submitted~done` → `approve`."""
-    return edge_id.split("@", 1)[0]
 
 
 def _transition_ids(doc: Mapping[str, Any]) -> set[str]:

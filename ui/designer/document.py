@@ -26,7 +26,7 @@ from domain.errors import N_
 from engine.builtins import BUILTIN_KEYS
 from engine.problems import Problem
 from ui.designer import drawing, renames
-from ui.designer.drawing import ANY, sources
+from ui.designer.drawing import ANY, sources, transition_of
 
 HISTORY = 200  # undo steps kept
 ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
@@ -140,11 +140,6 @@ class DesignDocument:
 
     def transition(self, transition_id: str) -> dict[str, Any] | None:
         return next((t for t in self.transitions if t.get("id") == transition_id), None)
-
-    @staticmethod
-    def transition_of(edge_id: str) -> str:
-        """The transition an edge draws (`approve@submitted` → `approve`)."""
-        return edge_id.split("@", 1)[0]
 
     # --- graph edits ----------------------------------------------------------------
 
@@ -315,7 +310,7 @@ class DesignDocument:
         self.doc.setdefault("layout", {}).setdefault("nodes", {})[node_id] = {"x": round(x), "y": round(y)}
 
     def _drop_edge(self, edge_id: str) -> None:
-        transition = self.transition(self.transition_of(edge_id))
+        transition = self.transition(transition_of(edge_id))
         if transition is None:
             return
         source = edge_id.split("@", 1)[1] if "@" in edge_id else None

@@ -18,6 +18,12 @@ GRID_X, GRID_Y = 280, 130  # fallback layout for states the document has no posi
 RANKS_PER_BAND, BAND_GAP = 4, 60  # the fallback wraps after this many ranks, into a band this far below
 
 
+def transition_of(edge_id: str) -> str:
+    """The transition an edge draws: `approve`, `approve@submitted` (one of several sources) and
+    `approve@submitted~done` (a comparison's ghost of a former edge) → `approve`."""
+    return edge_id.split("@", 1)[0]
+
+
 def sources(transition: Mapping[str, Any]) -> list[str]:
     """The states a transition leaves from (`*` included as such)."""
     source = transition.get("from")

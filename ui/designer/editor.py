@@ -24,7 +24,7 @@ from engine.validate import validate_definition
 from ui.calls import io_bound
 from ui.components.flow_canvas import FlowCanvas
 from ui.designer.document import ANY, ID, DesignDocument, DesignError
-from ui.designer.drawing import sources
+from ui.designer.drawing import sources, transition_of
 from ui.designer.inputs import as_label
 from ui.designer.panels import CATEGORIES, PropertiesPanel, design_error_text
 from ui.designer.problems import named, where
@@ -141,7 +141,7 @@ class Editor:
             self.canvas.select([ident])
         elif kind == "transition" and self.doc.transition(ident) is not None:
             self._select(("transition", ident))
-            edges = [e["id"] for e in self._graph()[1] if DesignDocument.transition_of(e["id"]) == ident]
+            edges = [e["id"] for e in self._graph()[1] if transition_of(e["id"]) == ident]
             self.canvas.select(edges)
         else:
             self._select(("workflow", None))
@@ -176,7 +176,7 @@ class Editor:
         elif nodes:
             self._select(("state", nodes[0]))
         elif edges:
-            self._select(("transition", DesignDocument.transition_of(edges[0])))
+            self._select(("transition", transition_of(edges[0])))
         else:
             self._select(("workflow", None))
 
@@ -355,7 +355,7 @@ class Editor:
             for node in nodes:
                 node["mark"] = self.marks.get(f"state:{node['id']}")
             for edge in edges:
-                edge["mark"] = self.marks.get(f"edge:{DesignDocument.transition_of(edge['id'])}@{edge['source']}")
+                edge["mark"] = self.marks.get(f"edge:{transition_of(edge['id'])}@{edge['source']}")
         return nodes, edges
 
     def _select(self, selection: tuple[str, Any]) -> None:
