@@ -1,8 +1,13 @@
-"""`Pipelined`: one tenant-scoped transaction for hot paths, in as few round trips and as
-little client work as its statements allow (ADR 0006, ADR 0009).
+"""`Pipelined`: one tenant-scoped transaction for hot paths, in two round trips and as
+little work on either side as its statements allow (ADR 0006, ADR 0009, ADR 0010).
 
-A round trip costs both processes CPU, and the audit chain's per-tenant lock is held
-until COMMIT arrives, so:
+Each round trip is one simple-protocol query carrying several statements, the
+parameters bound on the client by psycopg's `ClientCursor`. Every statement runs as
+`EXECUTE` of a statement prepared on that connection (`PREPARE … AS`, sent ahead of its
+first use), so the server parses and plans each statement once per connection, and the
+client pays one send and one result read per round trip instead of psycopg's
+per-statement pipeline bookkeeping. The connection is in autocommit mode; `Pipelined`
+sends BEGIN and COMMIT itself.
 
 - `lock_and_read(queries)` sends BEGIN, the tenant scope and the queries together and
   returns each query's rows: one round trip. The connection comes from a pool without
@@ -18,16 +23,24 @@ until COMMIT arrives, so:
   default) is executed by SQLAlchemy instead. Consecutive one-row writes to different
   tables go as one statement of data-modifying WITH clauses. Driver errors come out as
   SQLAlchemy's exception types, as they would from `Session.execute`.
+
+A prepared statement takes its parameters' types from where they are used (a column, a
+comparison with one): a parameter PostgreSQL cannot type there (`select %(x)s`) needs a
+cast in the SQL.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
 import psycopg
+from psycopg import ClientCursor
+from psycopg.pq import ExecStatus, TransactionStatus
 from psycopg.rows import dict_row
 from sqlalchemy import Connection, Engine, Executable, TextClause, text
 from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
@@ -35,14 +48,20 @@ from sqlalchemy.exc import DBAPIError
 
 _DIALECT = psycopg_dialect()
 _FORMS_MAX = 512  # compiled writes kept (per statement object and parameter names)
+SEPARATOR = ";\n"  # between the statements of one round trip
+_BEGIN, _COMMIT = "BEGIN", "COMMIT"
+_ROWS = ExecStatus.TUPLES_OK
 
 
 class Pipelined:
+    cursor_class: type[ClientCursor[Any]] = ClientCursor  # the tests and benchmarks count statements here
+
     def __init__(self, engine: Engine, tenant_id: UUID, settings: Mapping[str, str] | None) -> None:
         self._engine = engine
-        self._connection: Connection = engine.connect()
-        self._scope_sql, self._scope_params = scope_statement(tenant_id, settings)
-        self._scoped = False
+        self._connection: Connection = engine.connect()  # the engine is in autocommit mode
+        scope_sql, self._scope_params = scope_statement(tenant_id, settings)
+        self._scope = prepared(scope_sql)
+        self._open = False  # BEGIN and the scope sent
         self._queued: list[tuple[Executable, Any]] = []
 
     @property
@@ -51,37 +70,29 @@ class Pipelined:
 
     def lock_and_read(self, queries: Sequence[tuple[str, Mapping[str, Any]]]) -> list[list[dict[str, Any]]]:
         """BEGIN, the scope and `queries` (driver SQL with %(name)s parameters) in one round trip."""
-        if self._scoped:
+        if self._open:
             raise RuntimeError("lock_and_read opens the transaction: call it first, once")
+        calls = [(prepared(sql), params) for sql, params in queries]
         try:
-            return self._lock_and_read(queries)
-        except psycopg.OperationalError:
-            if not self._driver.closed and not self._driver.broken:
+            return self._lock_and_read(calls)
+        except DBAPIError as exc:
+            if isinstance(exc.orig, psycopg.errors.InvalidSqlStatementName):
+                pass  # someone deallocated this connection's statements: they are forgotten, prepare again
+            elif not isinstance(exc.orig, psycopg.OperationalError) or not self._dead():
                 raise
-        # The pooled connection was dead (a server restart, an idle timeout): nothing was
-        # written, so drop it and every connection pooled with it, and try once more.
-        self._connection.invalidate()
-        self._connection.close()
-        self._engine.dispose(close=False)
-        self._connection = self._engine.connect()
-        return self._lock_and_read(queries)
+            else:
+                # The pooled connection was dead (a server restart, an idle timeout): nothing was
+                # written, so drop it and every connection pooled with it, and try once more.
+                self._connection.invalidate()
+                self._connection.close()
+                self._engine.dispose(close=False)
+                self._connection = self._engine.connect()
+        return self._lock_and_read(calls)
 
-    def _lock_and_read(self, queries: Sequence[tuple[str, Mapping[str, Any]]]) -> list[list[dict[str, Any]]]:
-        self._connection.begin()  # SQLAlchemy's bookkeeping only; the driver sends BEGIN below
-        driver = self._driver
-        with driver.pipeline(), driver.cursor(row_factory=dict_row) as scope:
-            scope.execute(self._scope_sql, self._scope_params)
-            cursors = []
-            for sql, params in queries:
-                cursor = driver.cursor(row_factory=dict_row)
-                cursor.execute(sql, params)
-                cursors.append(cursor)
-        self._scoped = True
-        try:
-            return [cursor.fetchall() for cursor in cursors]
-        finally:
-            for cursor in cursors:
-                cursor.close()
+    def _lock_and_read(self, calls: list[tuple[_Prepared, Mapping[str, Any]]]) -> list[list[dict[str, Any]]]:
+        results = self._round_trip([_BEGIN, (self._scope, self._scope_params), *calls], rows=True)
+        self._open = True
+        return results[2:]
 
     def execute(self, statement: Executable, parameters: Any = None) -> Any:
         """Queue a write (returns None); run anything else at once (returns its Result)."""
@@ -99,57 +110,159 @@ class Pipelined:
         return self._reads().scalar(statement, parameters)
 
     def _reads(self) -> Connection:
-        if not self._scoped:  # no lock_and_read: scope the transaction the ordinary way
-            self._connection.execute(text(self._scope_sql % _AS_BOUND), self._scope_params)
-            self._scoped = True
+        if not self._open:  # no lock_and_read: open and scope the transaction first
+            self._round_trip([_BEGIN, (self._scope, self._scope_params)])
+            self._open = True
         return self._connection
 
     def commit(self) -> None:
         queued, self._queued = self._queued, []
-        if not queued:
-            self._connection.commit()
-            return
-        self._reads()  # writes without lock_and_read still need the tenant scope first
-        driver = self._driver
-        try:
-            with driver.pipeline(), driver.cursor() as cursor:
-                self._send(cursor, queued)
-                self._connection.commit()
-        except psycopg.Error as exc:  # in pipeline mode, possibly an earlier statement's: no SQL named
-            driver.rollback()
-            raise DBAPIError.instance(None, None, exc, psycopg.Error) from exc
-        except BaseException:
-            # SQLAlchemy counts a failed COMMIT as the end of its transaction and would pool
-            # the connection still in the failed one: roll back on the driver itself.
-            driver.rollback()
-            raise
+        calls: list[str | tuple[_Prepared, Any]] = []
+        if queued and not self._open:  # writes without lock_and_read still need the tenant scope first
+            calls += [_BEGIN, (self._scope, self._scope_params)]
+            self._open = True
+        for statement, parameters in _writes(queued):
+            if isinstance(statement, _Prepared):
+                calls.append((statement, parameters))
+                continue
+            if calls:  # it needs SQLAlchemy's execution context: what comes before it goes first
+                self._round_trip(calls)
+                calls = []
+            self._connection.execute(statement, parameters)  # on failure, close() rolls back
+        if self._open:
+            self._round_trip([*calls, _COMMIT])
+            self._open = False
 
     def close(self) -> None:
         """Give the connection back (rolling back what was not committed)."""
         self._queued = []
+        if self._open:
+            self._rollback()
         self._connection.close()
 
-    def _send(self, cursor: Any, queued: list[tuple[Executable, Any]]) -> None:
-        """Queue the writes on the driver: consecutive one-row writes to different tables as
-        one statement (data-modifying WITH clauses: one parse, bind and execute instead of
-        several), a many-row write with executemany, one needing SQLAlchemy through it."""
-        group: list[tuple[Executable, _Form, Mapping[str, Any]]] = []
-        for statement, parameters in queued:
-            rows = parameters if isinstance(parameters, list) else [parameters or {}]
-            form = _driver_form(statement, rows[0].keys())
-            if form is None or len(rows) > 1:
-                _send_group(cursor, group)
-                group = []
-                if form is None:  # needs SQLAlchemy's execution context
-                    self._connection.execute(statement, parameters)
-                else:
-                    cursor.executemany(form.sql, [form.bind(row) for row in rows])
-                continue
+    def _round_trip(self, calls: Sequence[str | tuple[_Prepared, Any]], *, rows: bool = False) -> list[Any]:
+        """Send `calls` (BEGIN/COMMIT, or prepared statements with their parameters) as one
+        query, preparing first what this connection has not; with `rows`, return each
+        call's rows (None for a statement without rows)."""
+        driver = self._driver
+        known = _on_server.setdefault(driver, set())
+        new = list({call[0].name: call[0] for call in calls
+                    if not isinstance(call, str) and call[0].name not in known}.values())
+        parts = [statement.prepare for statement in new]
+        values: list[Any] = []
+        for call in calls:
+            if isinstance(call, str):
+                parts.append(call)
+            else:
+                statement, parameters = call
+                parts.append(statement.call)
+                values += [parameters[name] for name in statement.order]
+        cursor = self.cursor_class(driver, row_factory=dict_row)
+        try:
+            cursor.execute(SEPARATOR.join(parts), values)
+            known.update(statement.name for statement in new)
+            results: list[Any] = []
+            if rows:
+                for index in range(len(parts)):
+                    if index >= len(new):
+                        results.append(cursor.fetchall() if cursor.pgresult.status == _ROWS else None)
+                    cursor.nextset()
+            return results
+        except psycopg.Error as exc:
+            # A failed query stops at its failing statement: its later PREPAREs never ran.
+            # Roll back and forget this connection's statements; the next use prepares again.
+            self._rollback()
+            if not self._dead():
+                driver.execute("DEALLOCATE ALL")
+            _on_server.pop(driver, None)
+            raise DBAPIError.instance(None, None, exc, psycopg.Error) from exc
+        finally:
+            cursor.close()
+
+    def _rollback(self) -> None:
+        self._open = False
+        if self._dead():
+            return
+        driver = self._driver
+        if driver.pgconn.transaction_status != TransactionStatus.IDLE:
+            driver.rollback()
+
+    def _dead(self) -> bool:
+        driver = self._driver
+        return bool(driver.closed or driver.broken)
+
+
+class _Prepared:
+    """A statement prepared per connection under `name`: `prepare` creates it (parameters
+    as $n), `call` runs it (parameters as %s, in `order`)."""
+
+    __slots__ = ("call", "name", "order", "prepare")
+
+    def __init__(self, name: str, prepare: str, call: str, order: tuple[str, ...]) -> None:
+        self.name, self.prepare, self.call, self.order = name, prepare, call, order
+
+
+_on_server: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()  # driver connection → names
+_prepared: dict[str, _Prepared] = {}  # driver SQL → its prepared form
+_names = itertools.count(1)
+
+
+def prepared(sql: str) -> _Prepared:
+    """The prepared form of `sql` (driver SQL, %(name)s parameters): one name per text per process."""
+    found = _prepared.get(sql)
+    if found is not None:
+        return found
+    order: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        if match.group(1) not in order:
+            order.append(match.group(1))
+        return f"${order.index(match.group(1)) + 1}"
+
+    body = _PLACEHOLDER.sub(number, sql)
+    name = f"baton_{next(_names)}"
+    found = _Prepared(name, f"PREPARE {name} AS {body}",
+                      f"EXECUTE {name}({', '.join(['%s'] * len(order))})" if order else f"EXECUTE {name}", tuple(order))
+    if len(_prepared) >= _FORMS_MAX:
+        _prepared.clear()  # names are never reused: a statement cleared here is prepared again under a new one
+    _prepared[sql] = found
+    return found
+
+
+def statements_in(query: str) -> list[str]:
+    """The SQL statements a `Pipelined` round trip (as given to its cursor) runs, BEGIN,
+    COMMIT and PREPAREs apart, each EXECUTE shown as the statement it runs."""
+    by_name = {form.name: sql for sql, form in _prepared.items()}
+    found = []
+    for part in str(query).split(SEPARATOR):
+        word, _, rest = part.partition(" ")
+        if word == "EXECUTE":
+            found.append(by_name[re.split(r"[(\s]", rest, maxsplit=1)[0]])
+        elif word not in ("BEGIN", "COMMIT", "PREPARE"):
+            found.append(part)
+    return found
+
+
+def _writes(queued: list[tuple[Executable, Any]]) -> Iterable[tuple[_Prepared | Executable, Any]]:
+    """The queued writes as prepared statements with their driver parameters: consecutive
+    rows written to different tables as one statement (data-modifying WITH clauses: one
+    parse, bind and execute instead of several; a many-row write's rows one by one), a
+    write needing SQLAlchemy's execution context as itself."""
+    group: list[tuple[Executable, _Form, Mapping[str, Any]]] = []
+    for statement, parameters in queued:
+        rows = parameters if isinstance(parameters, list) else [parameters or {}]
+        forms = [_driver_form(statement, row.keys()) for row in rows]
+        if None in forms:
+            yield from _grouped(group)
+            group = []
+            yield statement, parameters
+            continue
+        for form, row in zip(forms, rows, strict=True):
             if any(_table(other) is _table(statement) for other, _form, _row in group):
-                _send_group(cursor, group)  # one table once per statement: its rows stay in order
+                yield from _grouped(group)  # one table once per statement: its rows stay in order
                 group = []
-            group.append((statement, form, rows[0]))
-        _send_group(cursor, group)
+            group.append((statement, form, row))  # type: ignore[arg-type]
+    yield from _grouped(group)
 
 
 class _Form:
@@ -165,14 +278,13 @@ def _table(statement: Executable) -> Any:
     return getattr(statement, "table", None)
 
 
-def _send_group(cursor: Any, group: list[tuple[Executable, _Form, Mapping[str, Any]]]) -> None:
+def _grouped(group: list[tuple[Executable, _Form, Mapping[str, Any]]]) -> Iterable[tuple[_Prepared, Any]]:
     if len(group) == 1:
         _statement, form, row = group[0]
-        cursor.execute(form.sql, form.bind(row))
+        yield prepared(form.sql), form.bind(row)
     elif group:
-        forms = tuple(form for _statement, form, _row in group)
-        combined = _combined(forms)
-        cursor.execute(combined.sql, combined.bind(tuple(row for _statement, _form, row in group)))
+        combined = _combined(tuple(form for _statement, form, _row in group))
+        yield prepared(combined.sql), combined.bind(tuple(row for _statement, _form, row in group))
 
 
 _PLACEHOLDER = re.compile(r"%\(([^)]+)\)s")

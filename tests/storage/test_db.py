@@ -114,25 +114,42 @@ def test_pipelined_refuses_misuse(database):
             tx.execute(_vendor(bundle.tenant_id, "Returning").returning(_VENDORS.c.id))
 
 
-def test_pipelined_replaces_a_dead_pooled_connection_before_anything_is_written(database):
+@pytest.fixture
+def one_hot_connection(database):  # type: ignore[no-untyped-def]
+    """One pooled `tenant_pipeline` connection, so the next transaction reuses it."""
+    db.configure(database.app, pool_size=1)
+    yield
+    db.configure(database.app)
+
+
+def test_pipelined_replaces_a_dead_pooled_connection_before_anything_is_written(one_hot_connection):
     from tests.factories import owner_sql
 
     bundle = new_tenant()
     vendors.save_vendor(bundle.admin, vendor_id=None, name="Survivor", trades=[], status="active")
-    db.configure(database.app, pool_size=1)  # one pooled hot connection, reused below
-    try:
-        with db.tenant_pipeline(bundle.tenant_id) as tx:
-            pid = tx.lock_and_read([("select pg_backend_pid() as pid", {})])[0][0]["pid"]
-        owner_sql("select pg_terminate_backend(:p, 5000)", p=pid)  # as a restart or an idle timeout would
-        with db.tenant_pipeline(bundle.tenant_id) as tx:
-            names, now = tx.lock_and_read([(_VENDOR_NAMES, {"t": bundle.tenant_id}),
-                                           ("select pg_backend_pid() as pid", {})])
-            tx.execute(_vendor(bundle.tenant_id, "After the restart"))
-        assert [row["name"] for row in names] == ["Survivor"]
-        assert now[0]["pid"] != pid
-    finally:
-        db.configure(database.app)
+    with db.tenant_pipeline(bundle.tenant_id) as tx:
+        pid = tx.lock_and_read([("select pg_backend_pid() as pid", {})])[0][0]["pid"]
+    owner_sql("select pg_terminate_backend(:p, 5000)", p=pid)  # as a restart or an idle timeout would
+    with db.tenant_pipeline(bundle.tenant_id) as tx:
+        names, now = tx.lock_and_read([(_VENDOR_NAMES, {"t": bundle.tenant_id}),
+                                       ("select pg_backend_pid() as pid", {})])
+        tx.execute(_vendor(bundle.tenant_id, "After the restart"))
+    assert [row["name"] for row in names] == ["Survivor"]
+    assert now[0]["pid"] != pid
     assert sorted(v.name for v in vendors.list_vendors(bundle.admin)) == ["After the restart", "Survivor"]
+
+
+def test_pipelined_prepares_again_when_its_statements_were_deallocated(one_hot_connection):
+    bundle = new_tenant()
+    vendors.save_vendor(bundle.admin, vendor_id=None, name="Kept", trades=[], status="active")
+    with db.tenant_pipeline(bundle.tenant_id) as tx:
+        tx.lock_and_read([(_VENDOR_NAMES, {"t": bundle.tenant_id})])
+        tx.execute(text("deallocate all"))  # as a pooler or an administrator might
+    with db.tenant_pipeline(bundle.tenant_id) as tx:
+        names, = tx.lock_and_read([(_VENDOR_NAMES, {"t": bundle.tenant_id})])
+        tx.execute(_vendor(bundle.tenant_id, "Written after"))
+    assert [row["name"] for row in names] == ["Kept"]
+    assert sorted(v.name for v in vendors.list_vendors(bundle.admin)) == ["Kept", "Written after"]
 
 
 def test_pipelined_writes_to_several_tables_commit_or_fail_together(database):
