@@ -1,7 +1,9 @@
 """LISTEN for committed changes: one connection per process, in a daemon thread.
 
-Every write of a workflow instance sends `NOTIFY baton_changes` from a trigger (in the
-writing transaction, so it arrives only after COMMIT, in commit order). Each process
+Every committed write of a workflow instance is announced on `baton_changes`: by
+`perform` right after its COMMIT (ADR 0011), by a trigger in the writing transaction for
+every other write. A payload carries the instance's version: two changes committed at
+the same moment may arrive in either order. Each process
 runs one `ChangeListener`; it hands each payload (a dict) to `deliver`, reconnecting
 with backoff if the connection drops. Notifications sent while it was disconnected are
 lost: consumers that must not miss anything re-read state on reconnect (`on_reconnect`).

@@ -16,6 +16,9 @@ sends BEGIN and COMMIT itself.
 - `execute(statement, parameters)` queues INSERT/UPDATE/DELETE statements without
   RETURNING; anything else runs at once through SQLAlchemy, so reads never see queued
   writes.
+- `announce(channel, payload)` sends a NOTIFY right after COMMIT, in the same round trip
+  (outside the transaction, which then commits without PostgreSQL's cluster-wide NOTIFY
+  lock held through its WAL flush: ADR 0011); nothing is announced if COMMIT fails.
 - `commit()` sends the queued writes and COMMIT together: one round trip. Each queued
   Core statement is compiled once to the driver's SQL (kept per statement object and
   parameter names) and its parameters go through the same bind processors SQLAlchemy
@@ -63,6 +66,7 @@ class Pipelined:
         self._scope = prepared(scope_sql)
         self._open = False  # BEGIN and the scope sent
         self._queued: list[tuple[Executable, Any]] = []
+        self._announcements: list[tuple[_Prepared, dict[str, str]]] = []
 
     @property
     def _driver(self) -> Any:
@@ -103,6 +107,10 @@ class Pipelined:
             return None
         return self._reads().execute(statement, parameters)
 
+    def announce(self, channel: str, payload: str) -> None:
+        """NOTIFY `channel` with `payload` once the transaction has committed."""
+        self._announcements.append((_NOTIFY, {"channel": channel, "payload": payload}))
+
     def scalars(self, statement: Executable, parameters: Any = None) -> Any:
         return self._reads().scalars(statement, parameters)
 
@@ -130,12 +138,13 @@ class Pipelined:
                 calls = []
             self._connection.execute(statement, parameters)  # on failure, close() rolls back
         if self._open:
-            self._round_trip([*calls, _COMMIT])
+            self._round_trip([*calls, _COMMIT, *self._announcements])
             self._open = False
+        self._announcements = []
 
     def close(self) -> None:
         """Give the connection back (rolling back what was not committed)."""
-        self._queued = []
+        self._queued, self._announcements = [], []
         if self._open:
             self._rollback()
         self._connection.close()
@@ -385,3 +394,6 @@ class _Bound(dict[str, str]):
 
 
 _AS_BOUND = _Bound()
+
+
+_NOTIFY = prepared("select pg_notify(%(channel)s, %(payload)s)")

@@ -4,8 +4,9 @@ A button, a kanban drop, a bulk action, an API call and an escalation all call
 `perform`. It locks the instance, checks the version the caller saw, replays a
 seen idempotency key, asks the engine (`engine.runtime.fire`, which refuses exactly
 what `available_actions` shows as unavailable), then writes the new state, the
-history row, the audit event, SLA ledger entries, outbox messages and a NOTIFY, in
-one transaction. The database refuses any other write of `state` (trigger).
+history row, the audit event, SLA ledger entries and outbox messages in one
+transaction, and announces the change (NOTIFY) right after it commits. The database
+refuses any other write of `state` (trigger).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from domain.workflows.versions import definition_of
 from engine.conditions import Actor, Reason
 from engine.runtime import SYSTEM, Instance, Outcome, TransitionDenied, fire
 from storage import db
+from storage.listen import CHANNEL
 
 _INSTANCES = WorkflowInstance.__table__
 _HISTORY = TransitionRecord.__table__
@@ -41,6 +43,9 @@ _SEEN_KEY = db.driver_sql(select(_KEYS.c.request_hash, _KEYS.c.response).where(
     _KEYS.c.tenant_id == bindparam("t"), _KEYS.c.key == bindparam("k")))
 _INSTANCE_UPDATE = update(_INSTANCES).where(_INSTANCES.c.tenant_id == bindparam("t"),
                                             _INSTANCES.c.id == bindparam("i"))
+# `baton.perform` lets the state change (a trigger refuses it otherwise); `baton.announce`
+# tells the notify trigger that perform announces the change itself, after COMMIT (ADR 0011)
+_SETTINGS = {"baton.perform": "on", "baton.announce": "after_commit"}
 MAX_AUTOMATIC_STEPS = 10
 MIGRATION = "@migration"  # history's transition id for a move to a newer version (never a real id)
 SUBJECT_PERMISSION = {"request": "request:transition", "project": "project:transition",
@@ -90,7 +95,7 @@ def perform(*, ctx: Ctx, instance_id: UUID, transition_id: str, expected_version
     returns the first response and writes nothing.
     """
     request_hash = _hash(instance_id, transition_id, expected_version, inputs, comment) if idempotency_key else ""
-    with db.tenant_pipeline(ctx.tenant_id, settings={"baton.perform": "on"}) as session:
+    with db.tenant_pipeline(ctx.tenant_id, settings=_SETTINGS) as session:
         queries = [(_LOCK, {"t": ctx.tenant_id, "i": instance_id})]
         if idempotency_key:
             queries.append((_SEEN_KEY, {"t": ctx.tenant_id, "k": idempotency_key}))
@@ -118,13 +123,15 @@ def perform(*, ctx: Ctx, instance_id: UUID, transition_id: str, expected_version
             "version": instance.version, "updated_at": now, "updated_by": ctx.actor_label,
             **{column: getattr(instance, column) for column, before in unchanged.items()
                if getattr(instance, column) != before}})
+        session.announce(CHANNEL, json.dumps({
+            "tenant": str(ctx.tenant_id), "instance": str(instance.id), "subject_type": instance.subject_type,
+            "subject": str(instance.subject_id), "state": instance.state, "version": instance.version}))
         result = Performed(instance_id=instance.id, transition_id=transition_id, from_state=from_state,
                            to_state=instance.state, version=instance.version, automatic=tuple(automatic))
         if idempotency_key:
             session.execute(insert(_KEYS).values(tenant_id=ctx.tenant_id, key=idempotency_key,
                                                  request_hash=request_hash, response=result.as_dict()))
-        return result  # committed on leaving the block; the workflow_instances_notify trigger tells
-        # every process (LISTEN baton_changes)
+        return result  # committed on leaving the block, then announced to every process (storage.listen)
 
 
 def _fire(session: db.Pipelined, ctx: Ctx, instance: Any, transition_id: str, actor: Actor,

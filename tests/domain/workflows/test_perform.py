@@ -171,8 +171,9 @@ def test_a_transition_costs_at_most_six_statements_in_two_round_trips(flow, data
         pipeline.Pipelined.cursor_class = psycopg.ClientCursor
         db.configure(database.app)
     # the tenant scope and the locking read; then the SLA ledger's two rows (one clock
-    # stops, one starts), the second with the state, history and audit event in one statement
-    assert sent == ["select", "select", "insert", "with"], sent
+    # stops, one starts), the second with the state, history and audit event in one
+    # statement, and after COMMIT the announcement (pg_notify)
+    assert sent == ["select", "select", "insert", "with", "select"], sent
     assert len(round_trips) == 2
 
 
@@ -181,14 +182,21 @@ def test_every_committed_change_is_announced_to_listeners(flow, database):
 
     import psycopg
 
-    _bundle, requester, _manager, instance = flow
+    bundle, requester, _manager, instance = flow
     url = database.app.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(url, autocommit=True) as listener:
         listener.execute("listen baton_changes")
         perform(ctx=requester, instance_id=instance.id, transition_id="submit", expected_version=1)
         notices = [json.loads(n.payload) for n in listener.notifies(timeout=5, stop_after=1)]
-    assert notices[0]["instance"] == str(instance.id)
-    assert (notices[0]["state"], notices[0]["version"]) == ("submitted", 2)
+        with pytest.raises(Conflict):  # refused: nothing committed, nothing announced
+            perform(ctx=requester, instance_id=instance.id, transition_id="cancel", expected_version=1)
+        other = instances.start_instance(requester, workflow_key="maintenance_request", subject_type="request",
+                                         subject_id=uuid.uuid4(), fields={"title": "Broken window"})
+        later = [json.loads(n.payload) for n in listener.notifies(timeout=5, stop_after=1)]
+    subject = owner_sql("select subject_id from workflow_instances where id = :i", i=instance.id)[0][0]
+    assert notices == [{"tenant": str(bundle.tenant_id), "instance": str(instance.id), "subject_type": "request",
+                        "subject": str(subject), "state": "submitted", "version": 2}]
+    assert [(n["instance"], n["state"]) for n in later] == [(str(other.id), "draft")]  # other writes: the trigger
 
 
 def test_actions_for_shows_what_perform_allows(flow):
