@@ -35,7 +35,9 @@ RAW_AUDIT = """insert into audit_events (tenant_id, id, actor_id, actor_label, a
 
 
 def run_raw(jobs: list[tuple[str, int, int]], people: dict[str, Any], conn: Any) -> int:
-    """The same writes as perform, by hand: the limit for Python on this machine."""
+    """The same writes as perform, by hand: the limit for Python on this machine. `conn` is
+    in autocommit mode: the announcement goes after COMMIT, outside the transaction, as
+    perform's does (ADR 0011)."""
     tenant = str(people["tenant_id"])
     actors = [(str(people[r].user_id), people[r].actor_label) for r in ("requester", "manager", "director")]
     for instance_id, amount, version in jobs:
@@ -43,8 +45,8 @@ def run_raw(jobs: list[tuple[str, int, int]], people: dict[str, Any], conn: Any)
         for (transition, from_state, to_state), (actor_id, label) in zip(STEPS, chosen, strict=True):
             now = datetime.now(UTC)
             with conn.transaction(), conn.cursor() as cur:
-                cur.execute("select set_config('app.tenant_id', %s, true), set_config('baton.perform', 'on', true)",
-                            (tenant,))
+                cur.execute("select set_config('app.tenant_id', %s, true), set_config('baton.perform', 'on', true), "
+                            "set_config('baton.announce', 'after_commit', true)", (tenant,))
                 state, current = cur.execute(RAW_LOCK, (tenant, instance_id)).fetchone()
                 assert state == from_state and current == version
                 cur.execute(RAW_UPDATE, (to_state, now, now, label, tenant, instance_id, version))
@@ -56,6 +58,9 @@ def run_raw(jobs: list[tuple[str, int, int]], people: dict[str, Any], conn: Any)
                                         json.dumps({"state": to_state, "version": version + 1,
                                                     "transition": transition, "inputs": {}, "comment": None})))
             version += 1
+            conn.execute("select pg_notify('baton_changes', %s)", (json.dumps({
+                "tenant": tenant, "instance": instance_id, "subject_type": "request", "state": to_state,
+                "version": version}),))
     return 3 * len(jobs)
 
 

@@ -110,8 +110,10 @@ def audit_actions(tenant_id: uuid.UUID) -> list[str]:
 
 
 def audit_rows(tenant_id: uuid.UUID, action: str) -> list:  # type: ignore[type-arg]
-    """The tenant's audit rows with `action`, in chain order (read as the owner)."""
-    return owner_sql("select * from audit_events where tenant_id = :t and action = :a order by seq",
+    """The tenant's audit rows with `action`, in chain order, those not yet sealed last, in
+    the order they were written (read as the owner)."""
+    return owner_sql("select * from audit_events where tenant_id = :t and action = :a "
+                     "order by seq nulls last, created_at, id",
                      t=tenant_id, a=action)
 
 

@@ -1,4 +1,4 @@
-"""The audit table: append-only, hash-chained per tenant by a database trigger."""
+"""The audit table: append-only, hash-chained per tenant just after commit (ADR 0012)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class AuditEvent(SQLModel, table=True):
     )
     tenant_id: UUID = Field(foreign_key="tenants.id", primary_key=True, ondelete="CASCADE")
     id: UUID = Field(default_factory=uuid4, primary_key=True)
-    seq: int = Field(default=0, sa_type=BigInteger)  # set by the chain trigger
+    seq: int | None = Field(default=None, sa_type=BigInteger)  # set when sealed (None until then)
     actor_id: UUID | None = Field(default=None)
     actor_label: str = Field(default="", max_length=320)
     action: str = Field(max_length=80)
@@ -33,5 +33,5 @@ class AuditEvent(SQLModel, table=True):
         default=None,
         sa_column=Column(DateTime(timezone=True), nullable=False, server_default=text("now()"))
     )
-    prev_hash: str = Field(default="", max_length=64)
-    hash: str = Field(default="", max_length=64)
+    prev_hash: str | None = Field(default=None, max_length=64)
+    hash: str | None = Field(default=None, max_length=64)

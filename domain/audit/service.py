@@ -1,9 +1,11 @@
 """Writing, reading and verifying the audit trail.
 
 `record(...)` is called inside the caller's transaction, so a change and its audit
-event commit together or not at all. The chain itself (seq, prev_hash, hash,
-created_at) is computed by the `audit_events_chain` trigger; `verify_chains()`
-recomputes it independently here.
+event commit together or not at all. An insert trigger stamps `created_at`; the chain
+(seq, prev_hash, hash) is added just after commit by `baton_audit_seal` (ADR 0012):
+every few seconds by the sealing job (`seal_all`), and before anything reads the
+trail here, so readers always see a sealed trail. `verify_chains()` recomputes the
+chain independently here.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from storage import db
 GENESIS = "0" * 64
 _INSERT = insert(AuditEvent.__table__)  # parameters bound per call: the statement is built once
 PAGE_MAX = 500
+SEAL_BATCH = 5000  # events sealed per tenant per call (one short transaction)
 
 
 def record(
@@ -42,7 +45,7 @@ def record(
 ) -> None:
     """Append one event for `ctx.tenant_id` (or `tenant_id`) in the open transaction.
 
-    One INSERT statement (seq, hashes and time come from the chain trigger)."""
+    One INSERT statement (the time comes from the stamp trigger, the chain from sealing)."""
     session.execute(_INSERT, {
         "tenant_id": tenant_id or ctx.tenant_id, "id": uuid4(), "actor_id": ctx.user_id,
         "actor_label": ctx.actor_label, "action": action, "entity_type": entity_type, "entity_id": str(entity_id),
@@ -63,6 +66,7 @@ def list_events(ctx: Ctx, flt: AuditFilter, *, limit: int = 50, offset: int = 0)
     """Newest first. Requires `audit:read`."""
     ctx.require("audit:read")
     with db.tenant_session(ctx.tenant_id) as session:
+        seal(session)
         stmt = _filtered(ctx.tenant_id, flt)
         total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
         rows = session.scalars(
@@ -93,6 +97,7 @@ def export_csv(ctx: Ctx, flt: AuditFilter) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     with db.tenant_session(ctx.tenant_id) as session:
+        seal(session)
         for ev in session.scalars(_filtered(ctx.tenant_id, flt).order_by(AuditEvent.seq)).yield_per(1000):
             writer.writerow([
                 ev.seq, ev.created_at.isoformat() if ev.created_at else "", _csv_safe(ev.actor_label), ev.action,
@@ -114,8 +119,25 @@ class ChainStatus:
     reason: str = ""
 
 
+def seal(session: Session) -> int:
+    """Chain the scoped tenant's committed, unsealed events now (waiting for a sealer already
+    at it); return how many. Runs in the caller's transaction."""
+    sealed = 0
+    while (batch := int(session.scalar(text("select baton_audit_seal(:n)"), {"n": SEAL_BATCH}) or 0)) == SEAL_BATCH:
+        sealed += batch
+    return sealed + batch
+
+
+def seal_all() -> int:
+    """Chain every tenant's committed, unsealed events (the sealing job; safe in every process:
+    a tenant being sealed elsewhere is skipped). Returns how many were sealed."""
+    with db.global_session() as session:
+        return int(session.scalar(text("select baton_audit_seal_all(:n)"), {"n": SEAL_BATCH}) or 0)
+
+
 def verify_chains() -> list[ChainStatus]:
-    """Recompute every tenant's chain from the stored rows; one status per tenant."""
+    """Recompute every tenant's chain from the stored rows (sealing what is pending first);
+    one status per tenant."""
     with db.global_session() as session:
         tenants = session.execute(select(Tenant.id, Tenant.slug).order_by(Tenant.slug)).all()
     return [_verify_tenant(tid, slug) for tid, slug in tenants]
@@ -124,6 +146,7 @@ def verify_chains() -> list[ChainStatus]:
 def _verify_tenant(tenant_id: UUID, slug: str) -> ChainStatus:
     expected_prev, expected_seq, count = GENESIS, 1, 0
     with db.tenant_session(tenant_id) as session:
+        seal(session)
         rows = session.execute(text(_CHAIN_SQL), {"t": str(tenant_id)})
         for row in rows:
             count += 1

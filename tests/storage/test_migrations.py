@@ -26,7 +26,8 @@ APP_TABLES = frozenset({"tenants", "users", "memberships", "roles", "role_permis
 TENANT_TABLES = ("memberships", "roles", "role_permissions", "membership_roles", "vendors", "audit_events",
                  *WORKFLOW_TABLES, *RECORD_TABLES)
 HEAD = migrate.head_revision()
-AUDIT_TRIGGERS = frozenset({"audit_events_chain", "audit_events_append_only", "audit_events_no_truncate"})
+AUDIT_TRIGGERS = frozenset({"audit_events_stamp", "audit_events_seal_only", "audit_events_append_only",
+                            "audit_events_no_truncate"})
 
 
 @pytest.fixture
@@ -102,7 +103,7 @@ def test_app_role_logs_in_unprivileged_and_owns_nothing(scratch: DatabaseUrls) -
 
 
 def _populate(conn: Connection) -> None:
-    """One row in every table, written as the owner (the chain trigger still runs)."""
+    """One row in every table, written as the owner (the audit stamp trigger still runs)."""
     ids = {k: str(uuid.uuid4()) for k in ("t", "u", "v", "m", "r", "s", "d", "w", "i", "b", "c")}
     conn.execute(text("select set_config('app.tenant_id', :t, true)"), ids)
     for sql in (

@@ -35,15 +35,73 @@ def busy(database: DatabaseUrls) -> TenantBundle:
     return bundle
 
 
-def test_events_are_chained_per_tenant_and_verify(busy: TenantBundle) -> None:
+def test_events_are_chained_per_tenant_just_after_they_commit_and_verify(busy: TenantBundle) -> None:
+    written = owner_sql("select seq, prev_hash, hash, created_at from audit_events where tenant_id = :t",
+                        t=busy.tenant_id)
+    assert len(written) >= 5
+    assert all((r.seq, r.prev_hash, r.hash) == (None, None, None) and r.created_at for r in written)  # stamped only
+    status = _status(busy)  # verifying seals what is pending first
     rows = owner_sql("select seq, prev_hash, hash from audit_events where tenant_id = :t order by seq",
                      t=busy.tenant_id)
     assert [r.seq for r in rows] == list(range(1, len(rows) + 1))
-    assert len(rows) >= 5
     assert [r.prev_hash for r in rows] == [GENESIS, *(r.hash for r in rows[:-1])]
     assert len({r.hash for r in rows}) == len(rows)
-    status = _status(busy)
     assert (status.ok, status.events) == (True, len(rows))
+
+
+def test_a_writer_cannot_choose_its_place_in_the_chain(busy: TenantBundle, database: DatabaseUrls) -> None:
+    engine = create_engine(database.app, poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("select set_config('app.tenant_id', :t, true)"), {"t": str(busy.tenant_id)})
+            conn.execute(text("insert into audit_events (tenant_id, id, action, entity_type, seq, prev_hash, hash, "
+                              "created_at) values (:t, gen_random_uuid(), 'x.forged', 'x', 1, :g, :g, "
+                              "'2000-01-01')"), {"t": busy.tenant_id, "g": GENESIS})
+    finally:
+        engine.dispose()
+    [forged] = owner_sql("select seq, hash, created_at from audit_events where tenant_id = :t and action = 'x.forged'",
+                         t=busy.tenant_id)
+    assert (forged.seq, forged.hash) == (None, None) and forged.created_at.year > 2000
+    with pytest.raises(DBAPIError, match="append-only"):  # sealing by hand, outside the sealing function
+        owner_sql("update audit_events set seq = 999, prev_hash = :g, hash = :g where tenant_id = :t "
+                  "and hash is null", t=busy.tenant_id, g=GENESIS)
+    assert _status(busy).ok
+
+
+def test_sealing_every_tenant_is_safe_from_several_processes_at_once(database: DatabaseUrls) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    tenants = [new_tenant() for _ in range(3)]
+    for bundle in tenants:
+        for n in range(20):
+            vendors.save_vendor(bundle.admin, vendor_id=None, name=f"Vendor {n}", trades=[], status="active")
+    pending = len(owner_sql("select 1 from audit_events where hash is null"))
+    with ThreadPoolExecutor(4) as pool:
+        sealed = sum(pool.map(lambda _n: service.seal_all(), range(4)))
+    assert sealed == pending >= 60
+    assert service.seal_all() == 0
+    assert owner_sql("select count(*) as n from audit_events where hash is null")[0].n == 0
+    statuses = {s.tenant_id: s for s in service.verify_chains()}
+    assert all(statuses[b.tenant_id].ok for b in tenants)
+
+
+def test_an_event_committed_after_a_later_one_was_sealed_joins_the_end_of_the_chain(
+        busy: TenantBundle, database: DatabaseUrls) -> None:
+    from domain.audit.service import record
+    from storage import db
+
+    service.seal_all()
+    slow = db.tenant_session(busy.tenant_id)
+    session = slow.__enter__()  # a transaction writes its event first but commits last
+    record(session, busy.admin, action="x.slow", entity_type="x")
+    session.flush()
+    vendors.save_vendor(busy.admin, vendor_id=None, name="Quick", trades=[], status="active")
+    service.seal_all()
+    slow.__exit__(None, None, None)
+    events, _total = service.list_events(busy.admin, AuditFilter(), limit=3)  # reading seals the rest
+    assert [e.action for e in events[:2]] == ["x.slow", "vendor.create"]  # newest in the chain first
+    assert events[0].seq == events[1].seq + 1 and events[0].created_at < events[1].created_at
+    assert _status(busy).ok
 
 
 @pytest.mark.parametrize("statement", [
@@ -67,6 +125,7 @@ def test_app_role_cannot_change_or_remove_events(busy: TenantBundle, database: D
     "delete from audit_events where tenant_id = :t and seq = 1",
 ], ids=["update", "delete"])
 def test_even_the_owner_is_stopped_by_the_append_only_trigger(busy: TenantBundle, statement: str) -> None:
+    service.seal_all()
     with pytest.raises(DBAPIError, match="append-only"):
         owner_sql(statement, t=busy.tenant_id)
     assert _status(busy).ok
@@ -76,6 +135,7 @@ def test_audit_verify_command_names_the_tampered_tenant(busy: TenantBundle, data
                                                         root: Path) -> None:
     """Tampering with triggers disabled breaks the chain for good: only ever check your own tenant's status."""
     intact = new_tenant()
+    service.seal_all()
     owner = create_engine(database.owner, poolclass=NullPool)
     try:
         with owner.begin() as conn:
