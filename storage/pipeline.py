@@ -44,7 +44,6 @@ from uuid import UUID
 import psycopg
 from psycopg import ClientCursor
 from psycopg.pq import ExecStatus, TransactionStatus
-from psycopg.rows import dict_row
 from sqlalchemy import Connection, Engine, Executable, TextClause, text
 from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 from sqlalchemy.exc import DBAPIError
@@ -94,9 +93,9 @@ class Pipelined:
         return self._lock_and_read(calls)
 
     def _lock_and_read(self, calls: list[tuple[_Prepared, Mapping[str, Any]]]) -> list[list[dict[str, Any]]]:
-        results = self._round_trip([_BEGIN, (self._scope, self._scope_params), *calls], rows=True)
+        results = self._round_trip([_BEGIN, (self._scope, self._scope_params), *calls], rows_after=2)
         self._open = True
-        return results[2:]
+        return results
 
     def execute(self, statement: Executable, parameters: Any = None) -> Any:
         """Queue a write (returns None); run anything else at once (returns its Result)."""
@@ -149,10 +148,11 @@ class Pipelined:
             self._rollback()
         self._connection.close()
 
-    def _round_trip(self, calls: Sequence[str | tuple[_Prepared, Any]], *, rows: bool = False) -> list[Any]:
+    def _round_trip(self, calls: Sequence[str | tuple[_Prepared, Any]], *, rows_after: int | None = None
+                    ) -> list[Any]:
         """Send `calls` (BEGIN/COMMIT, or prepared statements with their parameters) as one
-        query, preparing first what this connection has not; with `rows`, return each
-        call's rows (None for a statement without rows)."""
+        query, preparing first what this connection has not; with `rows_after`, return the
+        rows of each call from that one on (None for a statement without rows)."""
         driver = self._driver
         known = _on_server.setdefault(driver, set())
         new = list({call[0].name: call[0] for call in calls
@@ -166,15 +166,16 @@ class Pipelined:
                 statement, parameters = call
                 parts.append(statement.call)
                 values += [parameters[name] for name in statement.order]
-        cursor = self.cursor_class(driver, row_factory=dict_row)
+        cursor = self.cursor_class(driver, row_factory=_dict_rows)
         try:
             cursor.execute(SEPARATOR.join(parts), values)
             known.update(statement.name for statement in new)
             results: list[Any] = []
-            if rows:
-                for index in range(len(parts)):
-                    if index >= len(new):
-                        results.append(cursor.fetchall() if cursor.pgresult.status == _ROWS else None)
+            if rows_after is not None:
+                for _skipped in range(len(new) + rows_after):  # the PREPAREs and the calls before
+                    cursor.nextset()
+                for _call in calls[rows_after:]:
+                    results.append(cursor.fetchall() if cursor.pgresult.status == _ROWS else None)
                     cursor.nextset()
             return results
         except psycopg.Error as exc:
@@ -199,6 +200,14 @@ class Pipelined:
     def _dead(self) -> bool:
         driver = self._driver
         return bool(driver.closed or driver.broken)
+
+
+def _dict_rows(cursor: Any) -> Callable[[Sequence[Any]], dict[str, Any]]:
+    """psycopg's `dict_row` without the cursor's `description` (whose column objects cost
+    more than the rows they describe)."""
+    result = cursor.pgresult
+    names = [result.fname(i).decode() for i in range(result.nfields)] if result is not None else []
+    return lambda values: dict(zip(names, values, strict=True))
 
 
 class _Prepared:
