@@ -60,7 +60,8 @@ class Pipelined:
 
     def __init__(self, engine: Engine, tenant_id: UUID, settings: Mapping[str, str] | None) -> None:
         self._engine = engine
-        self._connection: Connection = engine.connect()  # the engine is in autocommit mode
+        self._pooled: Any = engine.raw_connection()  # the engine is in autocommit mode
+        self._connection: Connection | None = None  # SQLAlchemy's, on the same connection, once needed
         scope_sql, self._scope_params = scope_statement(tenant_id, settings)
         self._scope = prepared(scope_sql)
         self._open = False  # BEGIN and the scope sent
@@ -69,7 +70,7 @@ class Pipelined:
 
     @property
     def _driver(self) -> Any:
-        return self._connection.connection.driver_connection
+        return self._pooled.driver_connection
 
     def lock_and_read(self, queries: Sequence[tuple[str, Mapping[str, Any]]]) -> list[list[dict[str, Any]]]:
         """BEGIN, the scope and `queries` (driver SQL with %(name)s parameters) in one round trip."""
@@ -86,10 +87,10 @@ class Pipelined:
             else:
                 # The pooled connection was dead (a server restart, an idle timeout): nothing was
                 # written, so drop it and every connection pooled with it, and try once more.
-                self._connection.invalidate()
-                self._connection.close()
+                self._pooled.invalidate()
+                self._give_back()
                 self._engine.dispose(close=False)
-                self._connection = self._engine.connect()
+                self._pooled = self._engine.raw_connection()
         return self._lock_and_read(calls)
 
     def _lock_and_read(self, calls: list[tuple[_Prepared, Mapping[str, Any]]]) -> list[list[dict[str, Any]]]:
@@ -120,6 +121,8 @@ class Pipelined:
         if not self._open:  # no lock_and_read: open and scope the transaction first
             self._round_trip([_BEGIN, (self._scope, self._scope_params)])
             self._open = True
+        if self._connection is None:
+            self._connection = Connection(self._engine, self._pooled)
         return self._connection
 
     def commit(self) -> None:
@@ -135,7 +138,7 @@ class Pipelined:
             if calls:  # it needs SQLAlchemy's execution context: what comes before it goes first
                 self._round_trip(calls)
                 calls = []
-            self._connection.execute(statement, parameters)  # on failure, close() rolls back
+            self._reads().execute(statement, parameters)  # on failure, close() rolls back
         if self._open:
             self._round_trip([*calls, _COMMIT, *self._announcements])
             self._open = False
@@ -146,7 +149,14 @@ class Pipelined:
         self._queued, self._announcements = [], []
         if self._open:
             self._rollback()
-        self._connection.close()
+        self._give_back()
+
+    def _give_back(self) -> None:
+        if self._connection is not None:
+            self._connection.close()  # closes the pooled connection it wraps
+            self._connection = None
+        else:
+            self._pooled.close()
 
     def _round_trip(self, calls: Sequence[str | tuple[_Prepared, Any]], *, rows_after: int | None = None
                     ) -> list[Any]:
