@@ -103,17 +103,20 @@ def owner_sql(sql: str, /, **params: object) -> list:  # type: ignore[type-arg]
         engine.dispose()
 
 
+_CHAIN_ORDER = "seq nulls last, created_at, id"
+
+
 def audit_actions(tenant_id: uuid.UUID) -> list[str]:
-    """The tenant's audit actions in chain order (read as the owner)."""
-    rows = owner_sql("select action from audit_events where tenant_id = :t order by seq", t=tenant_id)
+    """The tenant's audit actions in chain order, those not yet sealed last, in the order
+    they were written (read as the owner)."""
+    rows = owner_sql(f"select action from audit_events where tenant_id = :t order by {_CHAIN_ORDER}", t=tenant_id)
     return [r.action for r in rows]
 
 
 def audit_rows(tenant_id: uuid.UUID, action: str) -> list:  # type: ignore[type-arg]
     """The tenant's audit rows with `action`, in chain order, those not yet sealed last, in
     the order they were written (read as the owner)."""
-    return owner_sql("select * from audit_events where tenant_id = :t and action = :a "
-                     "order by seq nulls last, created_at, id",
+    return owner_sql(f"select * from audit_events where tenant_id = :t and action = :a order by {_CHAIN_ORDER}",
                      t=tenant_id, a=action)
 
 

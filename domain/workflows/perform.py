@@ -37,7 +37,11 @@ _INSTANCES = WorkflowInstance.__table__
 _HISTORY = TransitionRecord.__table__
 _KEYS = IdempotencyKey.__table__
 _HISTORY_INSERT = insert(_HISTORY)
-_LOCK = db.driver_sql(select(_INSTANCES).where(
+# the locked row: what the engine, the effects and the conflict message read (not its
+# creation time, record number or state entry time)
+_LOCK = db.driver_sql(select(*(_INSTANCES.c[name] for name in (
+    "id", "version_id", "subject_type", "subject_id", "state", "creator_id", "assignee_id", "vendor_id", "priority",
+    "fields", "version", "updated_at", "updated_by"))).where(
     _INSTANCES.c.tenant_id == bindparam("t"), _INSTANCES.c.id == bindparam("i")).with_for_update())
 _SEEN_KEY = db.driver_sql(select(_KEYS.c.request_hash, _KEYS.c.response).where(
     _KEYS.c.tenant_id == bindparam("t"), _KEYS.c.key == bindparam("k")))
