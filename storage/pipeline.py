@@ -59,11 +59,11 @@ class Pipelined:
     cursor_class: type[ClientCursor[Any]] = ClientCursor  # the tests and benchmarks count statements here
 
     def __init__(self, engine: Engine, tenant_id: UUID, settings: Mapping[str, str] | None) -> None:
+        scope_sql, self._scope_params = scope_statement(tenant_id, settings)
+        self._scope = prepared(scope_sql)
         self._engine = engine
         self._pooled: Any = engine.raw_connection()  # the engine is in autocommit mode
         self._connection: Connection | None = None  # SQLAlchemy's, on the same connection, once needed
-        scope_sql, self._scope_params = scope_statement(tenant_id, settings)
-        self._scope = prepared(scope_sql)
         self._open = False  # BEGIN and the scope sent
         self._queued: list[tuple[Executable, Any]] = []
         self._announcements: list[tuple[_Prepared, dict[str, str]]] = []
@@ -384,14 +384,19 @@ def _compile(statement: Executable, names: tuple[str, ...]) -> _Form | None:
     return _Form(compiled.string, bind)
 
 
+_SETTING = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")  # a name; a value is a word
+_WORD = re.compile(r"[A-Za-z0-9_.:-]*")
+
+
 def scope_statement(tenant_id: UUID, settings: Mapping[str, str] | None) -> tuple[str, dict[str, str]]:
-    """The set_config call (driver SQL, %(name)s parameters) for the tenant and `settings`."""
-    extra = dict(settings or {})
-    calls = "".join(f", set_config(%(k{i})s, %(v{i})s, true)" for i in range(len(extra)))
-    params: dict[str, str] = {"t": str(tenant_id)}
-    for i, (key, value) in enumerate(extra.items()):
-        params[f"k{i}"], params[f"v{i}"] = key, value
-    return f"select set_config('app.tenant_id', %(t)s, true){calls}", params
+    """The set_config call (driver SQL, a %(t)s parameter) for the tenant and `settings`:
+    the settings are the code's own names and words, written into the SQL (so one
+    statement text per set of settings, and one parameter to bind)."""
+    for key, value in (settings or {}).items():
+        if not (_SETTING.fullmatch(key) and _WORD.fullmatch(value)):
+            raise ValueError(f"a transaction setting is a lower-case name and a word: {key!r} = {value!r}")
+    calls = "".join(f", set_config('{key}', '{value}', true)" for key, value in (settings or {}).items())
+    return f"select set_config('app.tenant_id', %(t)s, true){calls}", {"t": str(tenant_id)}
 
 
 def scope_clause(tenant_id: UUID, settings: Mapping[str, str] | None) -> tuple[TextClause, dict[str, str]]:

@@ -106,6 +106,9 @@ def test_pipelined_refuses_misuse(database):
     bundle = new_tenant()
     with pytest.raises(db.TenantContextMissing), db.tenant_pipeline(None):  # type: ignore[arg-type]
         pass
+    with pytest.raises(ValueError, match="transaction setting"), db.tenant_pipeline(
+            bundle.tenant_id, settings={"baton.perform": "on', true), set_config('app.tenant_id', '"}):
+        pass  # settings are written into the SQL: only names and words
     with db.tenant_pipeline(bundle.tenant_id) as tx:
         tx.lock_and_read([])
         with pytest.raises(RuntimeError, match="call it first"):
