@@ -33,6 +33,8 @@ RAW_HISTORY = """insert into workflow_history (tenant_id, id, instance_id, trans
 RAW_AUDIT = """insert into audit_events (tenant_id, id, actor_id, actor_label, action, entity_type, entity_id,
                before, after, ip) values (%s, %s, %s, %s, 'workflow.transition', 'request', %s, %s, %s, '')"""
 
+RAW_ANNOUNCE = "select set_config('synchronous_commit', 'off', true), pg_notify('baton_changes', %s)"
+
 
 def run_raw(jobs: list[tuple[str, int, int]], people: dict[str, Any], conn: Any) -> int:
     """The same writes as perform, by hand: the limit for Python on this machine. `conn` is
@@ -58,9 +60,9 @@ def run_raw(jobs: list[tuple[str, int, int]], people: dict[str, Any], conn: Any)
                                         json.dumps({"state": to_state, "version": version + 1,
                                                     "transition": transition, "inputs": {}, "comment": None})))
             version += 1
-            conn.execute("select pg_notify('baton_changes', %s)", (json.dumps({
-                "tenant": tenant, "instance": instance_id, "subject_type": "request", "state": to_state,
-                "version": version}),))
+            announced = {"tenant": tenant, "instance": instance_id, "subject_type": "request", "state": to_state,
+                         "version": version}
+            conn.execute(RAW_ANNOUNCE, (json.dumps(announced),))
     return 3 * len(jobs)
 
 

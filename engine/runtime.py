@@ -116,8 +116,8 @@ def fire(definition: Definition, instance: Instance, transition_id: str, actor: 
                                       params={"action": transition.label if transition else transition_id,
                                               "state": definition.state(instance.state).name
                                               if definition.has_state(instance.state) else instance.state}))
-    options = available_actions(definition, instance, actor, facts, now, inputs=inputs)
-    option = next(o for o in options if o.transition_id == transition_id)
+    # the same check `available_actions` makes for this transition (the others are not needed)
+    option = _option(definition, transition, actor, _with_inputs(facts, inputs), definition_specs(definition), now)
     if not (option.permitted and option.enabled):
         raise TransitionDenied(option.reasons[0])
     if transition.requires_comment and not (comment or "").strip():

@@ -99,7 +99,8 @@ class Pipelined:
         return results
 
     def execute(self, statement: Executable, parameters: Any = None) -> Any:
-        """Queue a write (returns None); run anything else at once (returns its Result)."""
+        """Queue a write (returns None); run anything else at once (returns its Result).
+        A queued write's parameters are read at commit: leave them unchanged until then."""
         if getattr(statement, "is_dml", False):
             if getattr(statement, "_returning", ()):
                 raise ValueError("a queued write cannot return rows")
@@ -420,4 +421,7 @@ class _Bound(dict[str, str]):
 _AS_BOUND = _Bound()
 
 
-_NOTIFY = prepared("select pg_notify(%(channel)s, %(payload)s)")
+# The announcement's own transaction writes nothing but its commit record (NOTIFY assigns it
+# a transaction id): it need not wait for the WAL flush, which it would do holding
+# PostgreSQL's cluster-wide NOTIFY lock (ADR 0011).
+_NOTIFY = prepared("select set_config('synchronous_commit', 'off', true), pg_notify(%(channel)s, %(payload)s)")

@@ -13,9 +13,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID, uuid4
 
 from sqlalchemy import func, insert, or_, select, text
@@ -90,8 +91,6 @@ CSV_COLUMNS = ("seq", "created_at", "actor", "action", "entity_type", "entity_id
 
 def export_csv(ctx: Ctx, flt: AuditFilter) -> str:
     """Every event matching `flt`, oldest first, as CSV text. Requires `audit:read`."""
-    import json
-
     ctx.require("audit:read")
     out = io.StringIO()
     writer = csv.writer(out)
@@ -206,8 +205,12 @@ def _csv_safe(value: str) -> str:
 
 
 def _jsonable(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    """`value` as JSON can hold it: as it is when it is JSON already, else with its other
+    values (ids, times, amounts) as text."""
     if value is None:
         return None
-    import json
-
-    return json.loads(json.dumps(value, default=str))
+    try:
+        json.dumps(value)
+    except TypeError:
+        return cast(dict[str, Any], json.loads(json.dumps(value, default=str)))
+    return value
