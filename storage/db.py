@@ -35,10 +35,12 @@ def configure(app_url: str, *, pool_size: int = 10) -> Engine:
     engine = create_engine(app_url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True, pool_recycle=1800)
     _state["app"] = engine
     # `tenant_pipeline`'s own pool: no pre-ping round trip (Pipelined reconnects itself),
-    # autocommit at the driver (Pipelined sends BEGIN and COMMIT itself), and none of
-    # psycopg's own prepared statements (its rollback would DEALLOCATE ALL, Pipelined's too)
+    # autocommit at the driver and no reset on return (Pipelined sends BEGIN and COMMIT or
+    # ROLLBACK itself), and none of psycopg's own prepared statements (its rollback would
+    # DEALLOCATE ALL, Pipelined's too)
     _state["hot"] = create_engine(app_url, pool_size=min(pool_size, 4), max_overflow=20, pool_recycle=1800,
-                                  isolation_level="AUTOCOMMIT", connect_args={"prepare_threshold": None})
+                                  isolation_level="AUTOCOMMIT", pool_reset_on_return=None,
+                                  connect_args={"prepare_threshold": None})
     return engine
 
 

@@ -148,9 +148,12 @@ class Pipelined:
     def close(self) -> None:
         """Give the connection back (rolling back what was not committed)."""
         self._queued, self._announcements = [], []
-        if self._open:
-            self._rollback()
-        self._give_back()
+        try:
+            self._rollback()  # the pool does not reset its connections: nothing may stay open
+        except psycopg.Error:
+            self._pooled.invalidate()
+        finally:
+            self._give_back()
 
     def _give_back(self) -> None:
         if self._connection is not None:
@@ -177,7 +180,9 @@ class Pipelined:
                 statement, parameters = call
                 parts.append(statement.call)
                 values += [parameters[name] for name in statement.order]
-        cursor = self.cursor_class(driver, row_factory=_dict_rows)
+        cursor = _cursors.get(driver)
+        if cursor is None or type(cursor) is not self.cursor_class:
+            cursor = _cursors[driver] = self.cursor_class(driver, row_factory=_dict_rows)  # one per connection
         try:
             cursor.execute(SEPARATOR.join(parts), values)
             known.update(statement.name for statement in new)
@@ -192,13 +197,14 @@ class Pipelined:
         except psycopg.Error as exc:
             # A failed query stops at its failing statement: its later PREPAREs never ran.
             # Roll back and forget this connection's statements; the next use prepares again.
-            self._rollback()
-            if not self._dead():
-                driver.execute("DEALLOCATE ALL")
             _on_server.pop(driver, None)
+            try:
+                self._rollback()
+                if not self._dead():
+                    driver.execute("DEALLOCATE ALL")
+            except psycopg.Error:
+                self._pooled.invalidate()
             raise DBAPIError.instance(None, None, exc, psycopg.Error) from exc
-        finally:
-            cursor.close()
 
     def _rollback(self) -> None:
         self._open = False
@@ -232,6 +238,7 @@ class _Prepared:
 
 
 _on_server: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()  # driver connection → names
+_cursors: weakref.WeakKeyDictionary[Any, ClientCursor[Any]] = weakref.WeakKeyDictionary()  # driver connection → its
 _prepared: dict[str, _Prepared] = {}  # driver SQL → its prepared form
 _names = itertools.count(1)
 

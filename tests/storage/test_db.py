@@ -155,6 +155,17 @@ def test_pipelined_prepares_again_when_its_statements_were_deallocated(one_hot_c
     assert sorted(v.name for v in vendors.list_vendors(bundle.admin)) == ["Kept", "Written after"]
 
 
+def test_pipelined_gives_its_connection_back_outside_any_transaction(one_hot_connection):
+    bundle = new_tenant()
+    with pytest.raises(RuntimeError), db.tenant_pipeline(bundle.tenant_id, settings={"baton.perform": "on"}) as tx:
+        tx.lock_and_read([(_VENDOR_NAMES, {"t": bundle.tenant_id})])
+        raise RuntimeError("refused after the locking read")  # as a conflict or a refusal would
+    with db.tenant_pipeline(bundle.tenant_id) as tx:  # the same pooled connection
+        [setting] = tx.lock_and_read([("select current_setting('baton.perform', true) as value, "
+                                       "txid_current_if_assigned() as xid", {})])
+    assert setting == [{"value": "", "xid": None}]  # a new transaction, without the last one's settings
+
+
 def test_pipelined_writes_to_several_tables_commit_or_fail_together(database):
     from domain.audit.service import record
     from tests.factories import audit_rows
