@@ -1,6 +1,6 @@
 """Persisted workflow transitions per second: Baton's `perform`, raw SQL, SpiffWorkflow.
 
-    .venv/bin/python bench/transitions.py [--instances 600] [--workers 2] [--warmup 30] [--rounds 3]
+    .venv/bin/python bench/transitions.py [--instances 3000] [--workers 2] [--warmup 30] [--rounds 6]
 
 One approval flow three ways, on the same embedded PostgreSQL, with the same number of
 worker processes: submit → approve → close, where amounts under 5000 are approved by a
@@ -80,10 +80,10 @@ DEFINITION: dict[str, Any] = {
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--instances", type=int, default=600, help="instances measured per method (3 steps each)")
+    parser.add_argument("--instances", type=int, default=3000, help="instances measured per method (3 steps each)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--warmup", type=float, default=30, help="seconds of warm-up (all methods in turn)")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved measuring rounds (order rotates)")
+    parser.add_argument("--rounds", type=int, default=6, help="interleaved measuring rounds (order rotates)")
     args = parser.parse_args()
     try:
         import SpiffWorkflow  # noqa: F401

@@ -87,7 +87,7 @@ class Pipelined:
             else:
                 # The pooled connection was dead (a server restart, an idle timeout): nothing was
                 # written, so drop it and every connection pooled with it, and try once more.
-                self._pooled.invalidate()
+                self._discard()
                 self._give_back()
                 self._engine.dispose(close=False)
                 self._pooled = self._engine.raw_connection()
@@ -150,8 +150,10 @@ class Pipelined:
         self._queued, self._announcements = [], []
         try:
             self._rollback()  # the pool does not reset its connections: nothing may stay open
+            if self._dead():
+                self._discard()
         except psycopg.Error:
-            self._pooled.invalidate()
+            self._discard()
         finally:
             self._give_back()
 
@@ -203,7 +205,7 @@ class Pipelined:
                 if not self._dead():
                     driver.execute("DEALLOCATE ALL")
             except psycopg.Error:
-                self._pooled.invalidate()
+                self._discard()
             raise DBAPIError.instance(None, None, exc, psycopg.Error) from exc
 
     def _rollback(self) -> None:
@@ -214,9 +216,14 @@ class Pipelined:
         if driver.pgconn.transaction_status != TransactionStatus.IDLE:
             driver.rollback()
 
+    def _discard(self) -> None:
+        """Close the connection for good: the pool opens a new one at the next checkout."""
+        if self._driver is not None:  # else SQLAlchemy has already
+            self._pooled.invalidate()
+
     def _dead(self) -> bool:
-        driver = self._driver
-        return bool(driver.closed or driver.broken)
+        driver = self._driver  # None once SQLAlchemy has invalidated it (a read or a fallback write saw it die)
+        return driver is None or bool(driver.closed or driver.broken)
 
 
 def _dict_rows(cursor: Any) -> Callable[[Sequence[Any]], dict[str, Any]]:

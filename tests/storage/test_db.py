@@ -142,6 +142,22 @@ def test_pipelined_replaces_a_dead_pooled_connection_before_anything_is_written(
     assert sorted(v.name for v in vendors.list_vendors(bundle.admin)) == ["After the restart", "Survivor"]
 
 
+def test_pipelined_connection_lost_before_commit_writes_nothing_and_is_replaced(one_hot_connection):
+    from sqlalchemy.exc import OperationalError
+
+    from tests.factories import owner_sql
+
+    bundle = new_tenant()
+    with pytest.raises(OperationalError), db.tenant_pipeline(bundle.tenant_id) as tx:
+        pid = tx.lock_and_read([("select pg_backend_pid() as pid", {})])[0][0]["pid"]
+        owner_sql("select pg_terminate_backend(:p, 5000)", p=pid)  # the server goes away mid-transaction
+        tx.execute(_vendor(bundle.tenant_id, "Lost"))
+    with db.tenant_pipeline(bundle.tenant_id) as tx:
+        [[row]] = tx.lock_and_read([("select pg_backend_pid() as pid", {})])
+    assert row["pid"] != pid
+    assert vendors.list_vendors(bundle.admin) == []
+
+
 def test_pipelined_prepares_again_when_its_statements_were_deallocated(one_hot_connection):
     bundle = new_tenant()
     vendors.save_vendor(bundle.admin, vendor_id=None, name="Kept", trades=[], status="active")
