@@ -1,4 +1,5 @@
-"""The scheduler's session purge closes idle sessions and old throttle rows, and nothing else."""
+"""The scheduler's jobs: the session purge closes idle sessions and old throttle rows, and
+nothing else; the audit sealing chains what was committed since its last run."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from domain.errors import InvalidCredentials
-from domain.iam import auth
+from domain.iam import auth, vendors
 from scheduler import jobs
-from tests.factories import PASSWORD, new_tenant
+from tests.factories import PASSWORD, new_tenant, owner_sql
 
 
 async def test_purge_job_closes_only_idle_sessions(database):
@@ -41,10 +42,22 @@ def test_purge_drops_day_old_throttle_rows(database):
     assert left == 0
 
 
+async def test_sealing_job_chains_every_tenants_new_events(database):
+    tenants = [new_tenant() for _ in range(2)]
+    for bundle in tenants:
+        vendors.save_vendor(bundle.admin, vendor_id=None, name="Sealed Later", trades=[], status="active")
+    await jobs.seal_audit()
+    for bundle in tenants:
+        rows = owner_sql("select seq, hash from audit_events where tenant_id = :t order by seq", t=bundle.tenant_id)
+        assert [r.seq for r in rows] == list(range(1, len(rows) + 1)) and all(r.hash for r in rows)
+
+
 async def test_scheduler_starts_and_stops_on_the_running_loop():
     jobs.start()
     try:
         assert jobs._state["scheduler"].get_job("purge_sessions") is not None
+        sealing = jobs._state["scheduler"].get_job("seal_audit")
+        assert sealing.trigger.interval.total_seconds() == jobs.SEAL_EVERY_SECONDS
     finally:
         jobs.stop()
     assert "scheduler" not in jobs._state
