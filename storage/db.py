@@ -18,7 +18,8 @@ from uuid import UUID
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlmodel import Session
 
-from storage.pipeline import Pipelined, driver_sql, scope_clause
+from storage.driver_sql import driver_sql
+from storage.pipeline import Pipelined, scope_clause
 
 __all__ = ["Pipelined", "driver_sql"]  # re-exported: hot paths import them from here
 

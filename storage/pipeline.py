@@ -19,13 +19,13 @@ sends BEGIN and COMMIT itself.
 - `announce(channel, payload)` sends a NOTIFY right after COMMIT, in the same round trip
   (outside the transaction, which then commits without PostgreSQL's cluster-wide NOTIFY
   lock held through its WAL flush: ADR 0011); nothing is announced if COMMIT fails.
-- `commit()` sends the queued writes and COMMIT together: one round trip. Each queued
-  Core statement is compiled once to the driver's SQL (kept per statement object and
-  parameter names) and its parameters go through the same bind processors SQLAlchemy
-  would use; a statement needing SQLAlchemy's execution context (a Python-side column
-  default) is executed by SQLAlchemy instead. Consecutive one-row writes to different
-  tables go as one statement of data-modifying WITH clauses. Driver errors come out as
+- `commit()` sends the queued writes and COMMIT together: one round trip. The writes go
+  as driver SQL, consecutive rows to different tables combined into one statement
+  (`storage.driver_sql`); one needing SQLAlchemy's execution context (a Python-side
+  column default) is executed by SQLAlchemy instead. Driver errors come out as
   SQLAlchemy's exception types, as they would from `Session.execute`.
+- `close()` rolls back whatever is still open: the pool does not reset connections, and
+  one that cannot be rolled back, or has died, is discarded rather than pooled.
 
 A prepared statement takes its parameters' types from where they are used (a column, a
 comparison with one): a parameter PostgreSQL cannot type there (`select %(x)s`) needs a
@@ -37,7 +37,7 @@ from __future__ import annotations
 import itertools
 import re
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -45,11 +45,11 @@ import psycopg
 from psycopg import ClientCursor
 from psycopg.pq import ExecStatus, TransactionStatus
 from sqlalchemy import Connection, Engine, Executable, TextClause, text
-from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 from sqlalchemy.exc import DBAPIError
 
-_DIALECT = psycopg_dialect()
-_FORMS_MAX = 512  # compiled writes kept (per statement object and parameter names)
+from storage.driver_sql import PLACEHOLDER, grouped_writes
+
+_PREPARED_MAX = 512  # prepared forms kept (per SQL text)
 SEPARATOR = ";\n"  # between the statements of one round trip
 _BEGIN, _COMMIT = "BEGIN", "COMMIT"
 _ROWS = ExecStatus.TUPLES_OK
@@ -132,9 +132,9 @@ class Pipelined:
         if queued and not self._open:  # writes without lock_and_read still need the tenant scope first
             calls += [_BEGIN, (self._scope, self._scope_params)]
             self._open = True
-        for statement, parameters in _writes(queued):
-            if isinstance(statement, _Prepared):
-                calls.append((statement, parameters))
+        for statement, parameters in grouped_writes(queued):
+            if isinstance(statement, str):
+                calls.append((prepared(statement), parameters))
                 continue
             if calls:  # it needs SQLAlchemy's execution context: what comes before it goes first
                 self._round_trip(calls)
@@ -262,11 +262,11 @@ def prepared(sql: str) -> _Prepared:
             order.append(match.group(1))
         return f"${order.index(match.group(1)) + 1}"
 
-    body = _PLACEHOLDER.sub(number, sql)
+    body = PLACEHOLDER.sub(number, sql)
     name = f"baton_{next(_names)}"
     found = _Prepared(name, f"PREPARE {name} AS {body}",
                       f"EXECUTE {name}({', '.join(['%s'] * len(order))})" if order else f"EXECUTE {name}", tuple(order))
-    if len(_prepared) >= _FORMS_MAX:
+    if len(_prepared) >= _PREPARED_MAX:
         _prepared.clear()  # names are never reused: a statement cleared here is prepared again under a new one
     _prepared[sql] = found
     return found
@@ -284,119 +284,6 @@ def statements_in(query: str) -> list[str]:
         elif word not in ("BEGIN", "COMMIT", "PREPARE"):
             found.append(part)
     return found
-
-
-def _writes(queued: list[tuple[Executable, Any]]) -> Iterable[tuple[_Prepared | Executable, Any]]:
-    """The queued writes as prepared statements with their driver parameters: consecutive
-    rows written to different tables as one statement (data-modifying WITH clauses: one
-    parse, bind and execute instead of several; a many-row write's rows one by one), a
-    write needing SQLAlchemy's execution context as itself."""
-    group: list[tuple[Executable, _Form, Mapping[str, Any]]] = []
-    for statement, parameters in queued:
-        rows = parameters if isinstance(parameters, list) else [parameters or {}]
-        forms = [_driver_form(statement, row.keys()) for row in rows]
-        if None in forms:
-            yield from _grouped(group)
-            group = []
-            yield statement, parameters
-            continue
-        for form, row in zip(forms, rows, strict=True):
-            if any(_table(other) is _table(statement) for other, _form, _row in group):
-                yield from _grouped(group)  # one table once per statement: its rows stay in order
-                group = []
-            group.append((statement, form, row))  # type: ignore[arg-type]
-    yield from _grouped(group)
-
-
-class _Form:
-    """A write as driver SQL and the function turning its parameters into the driver's."""
-
-    __slots__ = ("bind", "sql")
-
-    def __init__(self, sql: str, bind: Callable[[Mapping[str, Any]], dict[str, Any]]) -> None:
-        self.sql, self.bind = sql, bind
-
-
-def _table(statement: Executable) -> Any:
-    return getattr(statement, "table", None)
-
-
-def _grouped(group: list[tuple[Executable, _Form, Mapping[str, Any]]]) -> Iterable[tuple[_Prepared, Any]]:
-    if len(group) == 1:
-        _statement, form, row = group[0]
-        yield prepared(form.sql), form.bind(row)
-    elif group:
-        combined = _combined(tuple(form for _statement, form, _row in group))
-        yield prepared(combined.sql), combined.bind(tuple(row for _statement, _form, row in group))
-
-
-_PLACEHOLDER = re.compile(r"%\(([^)]+)\)s")
-_combinations: dict[tuple[int, ...], tuple[tuple[_Form, ...], _Form]] = {}
-
-
-def _combined(forms: tuple[_Form, ...]) -> _Form:
-    """`WITH w0 AS (write 0), … write n` with each write's parameters renamed `w<i>_<name>`."""
-    key = tuple(id(form) for form in forms)
-    found = _combinations.get(key)
-    if found is not None and found[0] == forms:
-        return found[1]
-    renamed = [_PLACEHOLDER.sub(lambda m, i=i: f"%(w{i}_{m.group(1)})s", form.sql) for i, form in enumerate(forms)]
-    sql = "WITH " + ", ".join(f"w{i} AS ({part})" for i, part in enumerate(renamed[:-1])) + " " + renamed[-1]
-    binds = tuple(form.bind for form in forms)
-
-    def bind(rows: tuple[Mapping[str, Any], ...]) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for i, (one, row) in enumerate(zip(binds, rows, strict=True)):
-            values.update({f"w{i}_{name}": value for name, value in one(row).items()})
-        return values
-
-    if len(_combinations) >= _FORMS_MAX:
-        _combinations.clear()
-    form = _Form(sql, bind)  # type: ignore[arg-type]
-    _combinations[key] = (forms, form)  # the forms are kept, so their ids are not reused meanwhile
-    return form
-
-
-_forms: dict[tuple[int, tuple[str, ...]], tuple[Executable, _Form | None]] = {}
-
-
-def _driver_form(statement: Executable, keys: Any) -> _Form | None:
-    """(driver SQL, parameters → driver parameters) of a write, compiled once; None when the
-    statement needs SQLAlchemy's execution context (a Python-side default to compute)."""
-    names = tuple(keys)
-    key = (id(statement), names)
-    found = _forms.get(key)
-    if found is not None and found[0] is statement:
-        return found[1]
-    form = _compile(statement, names)
-    if len(_forms) >= _FORMS_MAX:
-        _forms.clear()
-    _forms[key] = (statement, form)  # the statement is kept, so its id is not reused meanwhile
-    return form
-
-
-def _compile(statement: Executable, names: tuple[str, ...]) -> _Form | None:
-    compiled: Any = statement.compile(dialect=_DIALECT, column_keys=list(names))
-    defaults = {}
-    for column in (*compiled.insert_prefetch, *compiled.update_prefetch):
-        default = column.default if column in compiled.insert_prefetch else column.onupdate
-        if default is None or not default.is_scalar:
-            return None
-        defaults[column.key] = default.arg
-    processors = dict(compiled._bind_processors)
-    construct = compiled.construct_params
-
-    def bind(row: Mapping[str, Any]) -> dict[str, Any]:
-        values = construct(row)
-        for name, value in defaults.items():
-            if name not in row:
-                values[name] = value
-        for name, process in processors.items():
-            if name in values:
-                values[name] = process(values[name])
-        return values
-
-    return _Form(compiled.string, bind)
 
 
 _SETTING = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")  # a name; a value is a word
@@ -418,11 +305,6 @@ def scope_clause(tenant_id: UUID, settings: Mapping[str, str] | None) -> tuple[T
     """The same set_config call as a SQLAlchemy text clause (:name parameters)."""
     sql, params = scope_statement(tenant_id, settings)
     return text(sql % _AS_BOUND), params
-
-
-def driver_sql(statement: Executable) -> str:
-    """A Core statement as the driver's SQL (%(name)s parameters), for `Pipelined.lock_and_read`."""
-    return str(statement.compile(dialect=_DIALECT))
 
 
 class _Bound(dict[str, str]):
