@@ -18,7 +18,7 @@ class AuditEvent(SQLModel, table=True):
         Index("ix_audit_events_tenant_time", "tenant_id", "created_at"),
         Index("ix_audit_events_tenant_entity", "tenant_id", "entity_type", "entity_id"),
     )
-    tenant_id: UUID = Field(foreign_key="tenants.id", primary_key=True, ondelete="CASCADE")
+    tenant_id: UUID = Field(primary_key=True)  # held to the writing tenant by RLS (migration 0014)
     id: UUID = Field(default_factory=uuid4, primary_key=True)
     seq: int | None = Field(default=None, sa_type=BigInteger)  # set when sealed (None until then)
     actor_id: UUID | None = Field(default=None)

@@ -78,7 +78,7 @@ class TransitionRecord(SQLModel, table=True):
 
     __tablename__ = "workflow_history"
     __table_args__ = (Index("ix_workflow_history_instance", "tenant_id", "instance_id", "at"),)
-    tenant_id: UUID = Field(foreign_key="tenants.id", primary_key=True, ondelete="CASCADE")
+    tenant_id: UUID = Field(primary_key=True)  # its tenant through its instance (migration 0014)
     id: UUID = Field(default_factory=uuid4, primary_key=True)
     instance_id: UUID
     transition_id: str = Field(max_length=63)
@@ -96,7 +96,7 @@ class SlaLedgerEntry(SQLModel, table=True):
 
     __tablename__ = "workflow_sla_ledger"
     __table_args__ = (Index("ix_workflow_sla_ledger_instance", "tenant_id", "instance_id", "sla_key", "at"),)
-    tenant_id: UUID = Field(foreign_key="tenants.id", primary_key=True, ondelete="CASCADE")
+    tenant_id: UUID = Field(primary_key=True)  # its tenant through its instance (migration 0014)
     id: UUID = Field(default_factory=uuid4, primary_key=True)
     instance_id: UUID
     sla_key: str = Field(max_length=80)

@@ -177,6 +177,16 @@ def test_a_transition_costs_at_most_six_statements_in_two_round_trips(flow, data
     assert len(round_trips) == 2
 
 
+def test_a_transition_leaves_its_tenants_row_unlocked(flow):
+    """History rows and audit events reference no tenant row (migration 0014): a foreign key
+    check would lock it, and every writer of the tenant would then share that lock."""
+    bundle, requester, manager, instance = flow
+    perform(ctx=requester, instance_id=instance.id, transition_id="submit", expected_version=1)  # outbox: locks it
+    locker = owner_sql("select xmax::text as x from tenants where id = :t", t=bundle.tenant_id)[0].x
+    perform(ctx=manager, instance_id=instance.id, transition_id="review", expected_version=2)  # history, audit, SLAs
+    assert owner_sql("select xmax::text as x from tenants where id = :t", t=bundle.tenant_id)[0].x == locker
+
+
 def test_every_committed_change_is_announced_to_listeners(flow, database):
     import json
 
