@@ -17,8 +17,9 @@ manager and the rest only by a director (half the instances each way).
   saves the snapshot.
 
 Baton's and raw SQL's audit events are chained just after commit (ADR 0012): during their
-runs this process seals them as the console's sealing job does (every SEAL_EVERY seconds),
-and a run ends when its last event is sealed; that work counts in its time and CPU.
+runs this process seals them as the console's sealing job does (every SEAL_EVERY seconds,
+in bench/transition_workers.py), and a run ends when its last event is sealed; that work
+counts in its time and CPU.
 
 Each method is warmed up first (a fresh cluster runs slower for its first minute), then
 measured in `--rounds` interleaved rounds; the touched tables are vacuumed and analysed
@@ -32,22 +33,18 @@ cursor; pool pre-pings apart). Targets (issue 3): ≥ 0.30× raw SQL, ≥ 1.5× 
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
-import os
 import sys
-import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import transition_methods  # noqa: E402  (bench/, beside this script)
 from scratch import scratch_database  # noqa: E402  (bench/, beside this script)
-from sqlalchemy import create_engine, event, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from transition_workers import Run, Workers  # noqa: E402  (bench/, beside this script)
 
 from storage import db  # noqa: E402
 from storage.postgres import DatabaseUrls  # noqa: E402
@@ -58,7 +55,6 @@ SMALL, LARGE = 1200, 7000
 METHODS = ("baton", "raw", "spiff")
 WARMUP_BATCH = 100  # instances
 TARGETS = {"raw": 0.30, "spiff": 1.5, "statements": 6}
-SEAL_EVERY = 0.5  # seconds between runs of the audit sealing job (the console's: scheduler.jobs, 2 s)
 
 DEFINITION: dict[str, Any] = {
     "format": "baton/workflow@1", "key": "bench_approval", "name": "Bench approval", "subject": "request",
@@ -120,7 +116,7 @@ def _bench(args: argparse.Namespace, urls: DatabaseUrls, pgdata: Path) -> dict[s
     _create_spiff_table(urls.owner, urls.app_role)
     print(f"set-up {time.perf_counter() - started:.1f} s; {args.workers} workers; {args.instances} instances "
           f"(x3 transitions) per method in {args.rounds} rounds after {args.warmup:.0f} s of warm-up")
-    pool = _Workers(args.workers, urls.app, people, pgdata)
+    pool = Workers(args.workers, urls.app, people, pgdata)
     try:
         _warm_up(pool, args, people, urls.owner)
         runs: dict[str, list[Run]] = {m: [] for m in METHODS}
@@ -173,7 +169,7 @@ def _seed() -> dict[str, Any]:
     return people
 
 
-def _warm_up(pool: _Workers, args: argparse.Namespace, people: dict[str, Any], owner_url: str) -> None:
+def _warm_up(pool: Workers, args: argparse.Namespace, people: dict[str, Any], owner_url: str) -> None:
     """Run every method in turn, in batches, until `args.warmup` seconds have passed (at least one cycle)."""
     started, cycle = time.perf_counter(), 0
     while cycle == 0 or time.perf_counter() - started < args.warmup:
@@ -306,169 +302,6 @@ def _verify(owner_url: str, tenant_id: uuid.UUID) -> None:
                          f"rows, {unfinished} Spiff workflows not completed")
     print(f"verified: every instance closed with 3 history rows; {chain.events} audit events chained; "
           f"{len(snapshots)} Spiff workflows completed")
-
-
-# --- worker processes ---------------------------------------------------------------
-
-
-class _Workers:
-    """Long-lived worker processes (so warm-up also warms each process's caches)."""
-
-    def __init__(self, count: int, app_url: str, people: dict[str, Any], pgdata: Path) -> None:
-        ctx = mp.get_context("spawn")
-        self.count, self.pgdata = count, pgdata
-        self.barrier = ctx.Barrier(count)
-        self.results: Any = ctx.Queue()
-        self.inboxes = [ctx.Queue() for _ in range(count)]
-        self.procs = [ctx.Process(target=_worker, args=(n, app_url, people, self.barrier, inbox, self.results))
-                      for n, inbox in enumerate(self.inboxes)]
-        for proc in self.procs:
-            proc.start()
-
-    def run(self, method: str, jobs: list[tuple[str, int, int]], *, count_statements: bool = False
-            ) -> Run:
-        """Run `jobs`; for Baton and raw SQL, whose audit events are chained after commit
-        (ADR 0012), seal them meanwhile as the sealing job would, and count the run as
-        finished when the last one is sealed."""
-        server_cpu = _server_cpu(self.pgdata)
-        sealer = _Sealer() if method in ("baton", "raw") else None
-        for n, inbox in enumerate(self.inboxes):
-            inbox.put((method, jobs[n::self.count], count_statements and n == 0))
-        results = [self.results.get(timeout=600) for _ in self.procs]
-        sealed = sealer.finish() if sealer else (0.0, 0.0)
-        server_cpu = _server_cpu(self.pgdata) - server_cpu
-        failed = [r for r in results if isinstance(r, str)]
-        if failed:
-            raise SystemExit(f"a worker failed:\n{failed[0]}")
-        return _summarise(results, server_cpu, sealed)
-
-    def close(self) -> None:
-        for inbox in self.inboxes:
-            inbox.put(None)
-        for proc in self.procs:
-            proc.join(timeout=30)
-            if proc.is_alive():
-                proc.terminate()
-
-
-class _Sealer:
-    """The audit sealing job (`domain.audit.service.seal_all`), every SEAL_EVERY seconds in a
-    thread of this process, then once more for what is left when the workers are done."""
-
-    def __init__(self) -> None:
-        self._stop = threading.Event()
-        self._cpu = 0.0
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-        self._thread.start()
-
-    def _loop(self) -> None:
-        from domain.audit.service import seal_all
-
-        started = time.thread_time()
-        while not self._stop.wait(SEAL_EVERY):
-            seal_all()
-        while seal_all():
-            pass
-        self._cpu = time.thread_time() - started
-
-    def finish(self) -> tuple[float, float]:
-        """(when the last event was sealed, CPU seconds the sealing took here)."""
-        self._stop.set()
-        self._thread.join()
-        return time.perf_counter(), self._cpu
-
-
-class Run(NamedTuple):
-    transitions: int
-    seconds: float  # wall time from the first worker's start to the last one's finish
-    statements: int  # counted in worker 0 only
-    pings: int
-    round_trips: int
-    performs: int
-    client_cpu: float  # seconds of CPU, all workers and the audit sealing
-    server_cpu: float  # seconds of CPU, every process of the PostgreSQL server
-
-
-def _summarise(results: list[tuple[Any, ...]], server_cpu: float, sealed: tuple[float, float]) -> Run:
-    start = min(r[1] for r in results)
-    end = max(max(r[2] for r in results), sealed[0])
-    return Run(sum(r[3] for r in results), end - start, *(sum(r[i] for r in results) for i in range(4, 8)),
-               sum(r[8] for r in results) + sealed[1], server_cpu)
-
-
-def _server_cpu(pgdata: Path) -> float:
-    """CPU seconds used so far by the server's processes (the postmaster and its children)."""
-    postmaster = int((pgdata / "postmaster.pid").read_text().split()[0])
-    ticks = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # the process ended meanwhile
-            continue
-        pid, ppid = int(stat.parent.name), int(fields[1])
-        if postmaster in (pid, ppid):
-            ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def _worker(n: int, app_url: str, people: dict[str, Any], barrier: Any, inbox: Any, results: Any) -> None:
-    import traceback
-
-    import psycopg
-
-    from storage import pipeline
-
-    class CountingCursor(psycopg.Cursor[Any]):
-        """Counts every statement SQLAlchemy sends on the engines' connections (pool pre-pings apart)."""
-
-        counting = False
-        statements = pings = round_trips = 0
-
-        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-            if CountingCursor.counting:
-                CountingCursor.round_trips += 1
-                if query in (";", "SELECT 1"):  # the pool's pre-ping
-                    CountingCursor.pings += 1
-                else:
-                    CountingCursor.statements += 1
-            return super().execute(query, params, **kwargs)
-
-    class CountingRoundTrips(psycopg.ClientCursor[Any]):
-        """Counts each statement of `storage.pipeline.Pipelined`'s round trips (BEGIN, COMMIT and
-        the one-off PREPAREs apart)."""
-
-        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-            if CountingCursor.counting:
-                CountingCursor.round_trips += 1
-                CountingCursor.statements += len(pipeline.statements_in(query))
-            return super().execute(query, params, **kwargs)
-
-    db.configure(app_url, pool_size=2)  # engines are per process
-    for engine in db.engines():
-        event.listen(engine, "connect", lambda dbapi, _record: setattr(dbapi, "cursor_factory", CountingCursor))
-    pipeline.Pipelined.cursor_class = CountingRoundTrips
-    url = make_url(app_url)
-    host = url.query.get("host")
-    conn = psycopg.connect(dbname=url.database or "postgres", user=url.username, password=url.password or None,
-                           host=host[0] if isinstance(host, tuple) else host, autocommit=True)
-    runners = {"baton": transition_methods.run_baton, "raw": transition_methods.run_raw,
-               "spiff": transition_methods.run_spiff}
-    while (task := inbox.get()) is not None:
-        method, jobs, count = task
-        try:
-            CountingCursor.statements = CountingCursor.pings = CountingCursor.round_trips = 0
-            CountingCursor.counting = count
-            barrier.wait()
-            started, cpu = time.perf_counter(), time.process_time()
-            done = runners[method](jobs, people, conn)
-            finished, cpu = time.perf_counter(), time.process_time() - cpu
-            CountingCursor.counting = False
-            results.put((n, started, finished, done, CountingCursor.statements, CountingCursor.pings,
-                         CountingCursor.round_trips, done if count else 0, cpu))
-        except Exception:
-            results.put(traceback.format_exc())
-    conn.close()
-    db.dispose()
 
 
 if __name__ == "__main__":
