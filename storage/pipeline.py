@@ -94,9 +94,13 @@ class Pipelined:
         return self._lock_and_read(calls)
 
     def _lock_and_read(self, calls: list[tuple[_Prepared, Mapping[str, Any]]]) -> list[list[dict[str, Any]]]:
-        results = self._round_trip([_BEGIN, (self._scope, self._scope_params), *calls], rows_after=2)
+        results = self._round_trip([*self._opening(), *calls], rows_after=2)
         self._open = True
         return results
+
+    def _opening(self) -> list[str | tuple[_Prepared, Any]]:
+        """BEGIN and the tenant scope (two results: `lock_and_read` skips them)."""
+        return [_BEGIN, (self._scope, self._scope_params)]
 
     def execute(self, statement: Executable, parameters: Any = None) -> Any:
         """Queue a write (returns None); run anything else at once (returns its Result).
@@ -120,7 +124,7 @@ class Pipelined:
 
     def _reads(self) -> Connection:
         if not self._open:  # no lock_and_read: open and scope the transaction first
-            self._round_trip([_BEGIN, (self._scope, self._scope_params)])
+            self._round_trip(self._opening())
             self._open = True
         if self._connection is None:
             self._connection = Connection(self._engine, self._pooled)
@@ -130,7 +134,7 @@ class Pipelined:
         queued, self._queued = self._queued, []
         calls: list[str | tuple[_Prepared, Any]] = []
         if queued and not self._open:  # writes without lock_and_read still need the tenant scope first
-            calls += [_BEGIN, (self._scope, self._scope_params)]
+            calls += self._opening()
             self._open = True
         for statement, parameters in grouped_writes(queued):
             if isinstance(statement, str):
