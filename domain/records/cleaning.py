@@ -120,13 +120,18 @@ def _text(value: Any, *, longtext: bool) -> str | None:
     return text or None
 
 
-def _number(value: Any) -> int | str:
+def _decimal(value: Any, message: str) -> Any:
+    """`value` (a number, or text written as one) as a decimal, or Refused with `message`."""
     if isinstance(value, str) and not _NUMBER.fullmatch(value.strip()):
-        raise Refused(MESSAGES["number"])
+        raise Refused(message)
     try:
-        number = to_decimal(value)
+        return to_decimal(value)
     except BadValue:
-        raise Refused(MESSAGES["number"]) from None
+        raise Refused(message) from None
+
+
+def _number(value: Any) -> int | str:
+    number = _decimal(value, MESSAGES["number"])
     digits, places = _bounded(number, NUMBER_DIGITS, NUMBER_DECIMALS)
     if places == 0:
         whole = int(digits)
@@ -148,12 +153,9 @@ def _money(value: Any) -> dict[str, Any] | None:
         amount = value
     if is_empty(amount):
         return None
-    if (isinstance(amount, str) and not _NUMBER.fullmatch(amount.strip())) or isinstance(amount, bool):
+    if isinstance(amount, bool):
         raise Refused(MESSAGES["money"])
-    try:
-        number = to_decimal(amount)
-    except BadValue:
-        raise Refused(MESSAGES["money"]) from None
+    number = _decimal(amount, MESSAGES["money"])
     digits, places = _bounded(number, MONEY_DIGITS, MONEY_DECIMALS)
     if currency is not None and not isinstance(currency, str):
         raise Refused(MESSAGES["currency"])
