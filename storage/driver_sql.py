@@ -6,6 +6,11 @@ processors SQLAlchemy would use, scalar column defaults included. A statement ne
 SQLAlchemy's execution context (a Python-side default it must compute) is left to
 SQLAlchemy. Consecutive rows written to different tables become one statement of
 data-modifying WITH clauses: one parse, bind and execute instead of several.
+
+A guarded write (one row, `grouped_writes(..., guarded=index)`) must change exactly one
+row: its statement returns a row per row changed, and its group ends with
+`SELECT baton_expect_row(<rows changed>)`, which aborts the transaction with
+serialization_failure (40001) otherwise (migration 0015, ADR 0014).
 """
 
 from __future__ import annotations
@@ -22,14 +27,20 @@ _FORMS_MAX = 512  # compiled writes kept (per statement object and parameter nam
 PLACEHOLDER = re.compile(r"%\(([^)]+)\)s")  # a parameter of the driver's SQL
 
 
-def grouped_writes(queued: list[tuple[Executable, Any]]) -> Iterable[tuple[str | Executable, Any]]:
+def grouped_writes(queued: list[tuple[Executable, Any]], guarded: int | None = None
+                   ) -> Iterable[tuple[str | Executable, Any]]:
     """The queued writes as (driver SQL, driver parameters): consecutive rows written to
     different tables as one statement (a many-row write's rows one by one), a write
-    needing SQLAlchemy's execution context as (the statement, its parameters)."""
+    needing SQLAlchemy's execution context as (the statement, its parameters). The write
+    at index `guarded` must change exactly one row, else the transaction aborts."""
     group: list[tuple[Executable, _Form, Mapping[str, Any]]] = []
-    for statement, parameters in queued:
+    for index, (statement, parameters) in enumerate(queued):
         rows = parameters if isinstance(parameters, list) else [parameters or {}]
         forms = [_driver_form(statement, row.keys()) for row in rows]
+        if index == guarded:
+            if len(forms) != 1 or forms[0] is None:
+                raise ValueError("a guarded write is one row written as driver SQL")
+            forms = [_guarding(forms[0])]
         if None in forms:
             yield from _grouped(group)
             group = []
@@ -49,12 +60,28 @@ def driver_sql(statement: Executable) -> str:
 
 
 class _Form:
-    """A write as driver SQL and the function turning its parameters into the driver's."""
+    """A write as driver SQL and the function turning its parameters into the driver's;
+    `guard`: it returns its changed rows, which must be exactly one."""
 
-    __slots__ = ("bind", "sql")
+    __slots__ = ("bind", "guard", "sql")
 
-    def __init__(self, sql: str, bind: Callable[[Mapping[str, Any]], dict[str, Any]]) -> None:
-        self.sql, self.bind = sql, bind
+    def __init__(self, sql: str, bind: Callable[[Mapping[str, Any]], dict[str, Any]], guard: bool = False) -> None:
+        self.sql, self.bind, self.guard = sql, bind, guard
+
+
+_guards: dict[int, tuple[_Form, _Form]] = {}
+
+
+def _guarding(form: _Form) -> _Form:
+    """`form` returning a row per row it changes (a guarded write)."""
+    found = _guards.get(id(form))
+    if found is not None and found[0] is form:
+        return found[1]
+    if len(_guards) >= _FORMS_MAX:
+        _guards.clear()
+    guarding = _Form(f"{form.sql} RETURNING 1", form.bind, guard=True)
+    _guards[id(form)] = (form, guarding)  # the form is kept, so its id is not reused meanwhile
+    return guarding
 
 
 def _table(statement: Executable) -> Any:
@@ -62,7 +89,7 @@ def _table(statement: Executable) -> Any:
 
 
 def _grouped(group: list[tuple[Executable, _Form, Mapping[str, Any]]]) -> Iterable[tuple[str, Any]]:
-    if len(group) == 1:
+    if len(group) == 1 and not group[0][1].guard:
         _statement, form, row = group[0]
         yield form.sql, form.bind(row)
     elif group:
@@ -74,13 +101,20 @@ _combinations: dict[tuple[int, ...], tuple[tuple[_Form, ...], _Form]] = {}
 
 
 def _combined(forms: tuple[_Form, ...]) -> _Form:
-    """`WITH w0 AS (write 0), … write n` with each write's parameters renamed `w<i>_<name>`."""
+    """`WITH w0 AS (write 0), … write n` with each write's parameters renamed `w<i>_<name>`;
+    with a guarded write `i`, every write is a WITH clause and the statement is
+    `SELECT baton_expect_row((SELECT count(*) FROM w<i>))`."""
     key = tuple(id(form) for form in forms)
     found = _combinations.get(key)
     if found is not None and found[0] == forms:
         return found[1]
     renamed = [PLACEHOLDER.sub(lambda m, i=i: f"%(w{i}_{m.group(1)})s", form.sql) for i, form in enumerate(forms)]
-    sql = "WITH " + ", ".join(f"w{i} AS ({part})" for i, part in enumerate(renamed[:-1])) + " " + renamed[-1]
+    guards = [i for i, form in enumerate(forms) if form.guard]
+    if guards:
+        sql = ("WITH " + ", ".join(f"w{i} AS ({part})" for i, part in enumerate(renamed))
+               + f" SELECT baton_expect_row((SELECT count(*) FROM w{guards[0]}))")
+    else:
+        sql = "WITH " + ", ".join(f"w{i} AS ({part})" for i, part in enumerate(renamed[:-1])) + " " + renamed[-1]
     binds = tuple(form.bind for form in forms)
 
     def bind(rows: tuple[Mapping[str, Any], ...]) -> dict[str, Any]:

@@ -16,6 +16,9 @@ sends BEGIN and COMMIT itself.
 - `execute(statement, parameters)` queues INSERT/UPDATE/DELETE statements without
   RETURNING; anything else runs at once through SQLAlchemy, so reads never see queued
   writes.
+- `execute(..., guard=True)` queues a one-row write that must change exactly one row: if
+  it changes none (its WHERE no longer matches), the transaction aborts and `commit()`
+  raises `StaleRow`, with nothing written (`perform`'s one-round-trip path, ADR 0014).
 - `announce(channel, payload)` sends a NOTIFY right after COMMIT, in the same round trip
   (outside the transaction, which then commits without PostgreSQL's cluster-wide NOTIFY
   lock held through its WAL flush: ADR 0011); nothing is announced if COMMIT fails.
@@ -53,6 +56,11 @@ _PREPARED_MAX = 512  # prepared forms kept (per SQL text)
 SEPARATOR = ";\n"  # between the statements of one round trip
 _BEGIN, _COMMIT = "BEGIN", "COMMIT"
 _ROWS = ExecStatus.TUPLES_OK
+_STALE = "40001"  # serialization_failure, raised by baton_expect_row (migration 0015)
+
+
+class StaleRow(Exception):
+    """A guarded write found its row changed (or gone): the transaction was rolled back."""
 
 
 class Pipelined:
@@ -66,6 +74,7 @@ class Pipelined:
         self._connection: Connection | None = None  # SQLAlchemy's, on the same connection, once needed
         self._open = False  # BEGIN and the scope sent
         self._queued: list[tuple[Executable, Any]] = []
+        self._guarded: int | None = None  # the index in _queued of the guarded write
         self._announcements: list[tuple[_Prepared, dict[str, str]]] = []
 
     @property
@@ -102,14 +111,22 @@ class Pipelined:
         """BEGIN and the tenant scope (two results: `lock_and_read` skips them)."""
         return [_BEGIN, (self._scope, self._scope_params)]
 
-    def execute(self, statement: Executable, parameters: Any = None) -> Any:
+    def execute(self, statement: Executable, parameters: Any = None, *, guard: bool = False) -> Any:
         """Queue a write (returns None); run anything else at once (returns its Result).
-        A queued write's parameters are read at commit: leave them unchanged until then."""
+        A queued write's parameters are read at commit: leave them unchanged until then.
+        With `guard`, the write (one row) must change exactly one row, else `commit()`
+        raises `StaleRow` and nothing is written; one guarded write per transaction."""
         if getattr(statement, "is_dml", False):
             if getattr(statement, "_returning", ()):
                 raise ValueError("a queued write cannot return rows")
+            if guard:
+                if self._guarded is not None or isinstance(parameters, list):
+                    raise ValueError("one guarded write of one row per transaction")
+                self._guarded = len(self._queued)
             self._queued.append((statement, parameters))
             return None
+        if guard:
+            raise ValueError("only a write can be guarded")
         return self._reads().execute(statement, parameters)
 
     def announce(self, channel: str, payload: str) -> None:
@@ -132,11 +149,20 @@ class Pipelined:
 
     def commit(self) -> None:
         queued, self._queued = self._queued, []
+        guarded, self._guarded = self._guarded, None
+        try:
+            self._commit(queued, guarded)
+        except DBAPIError as exc:
+            if guarded is not None and getattr(exc.orig, "sqlstate", None) == _STALE:
+                raise StaleRow(str(exc.orig)) from exc
+            raise
+
+    def _commit(self, queued: list[tuple[Executable, Any]], guarded: int | None) -> None:
         calls: list[str | tuple[_Prepared, Any]] = []
         if queued and not self._open:  # writes without lock_and_read still need the tenant scope first
             calls += self._opening()
             self._open = True
-        for statement, parameters in grouped_writes(queued):
+        for statement, parameters in grouped_writes(queued, guarded):
             if isinstance(statement, str):
                 calls.append((prepared(statement), parameters))
                 continue
@@ -151,7 +177,7 @@ class Pipelined:
 
     def close(self) -> None:
         """Give the connection back (rolling back what was not committed)."""
-        self._queued, self._announcements = [], []
+        self._queued, self._announcements, self._guarded = [], [], None
         try:
             self._rollback()  # the pool does not reset its connections: nothing may stay open
             if self._dead():

@@ -217,3 +217,30 @@ def test_pipelined_fills_column_defaults_as_sqlalchemy_would(database):
     listed = {v.name: v for v in vendors.list_vendors(bundle.admin)}
     assert sorted(listed) == ["Named by default", "Scalar defaults"]
     assert listed["Scalar defaults"].status == Vendor.__table__.c.status.default.arg  # the model's default
+
+
+def test_a_guarded_write_commits_only_when_it_changes_its_row(database):
+    from sqlalchemy import update
+
+    from storage.pipeline import StaleRow
+
+    bundle = new_tenant()
+    kept = vendors.save_vendor(bundle.admin, vendor_id=None, name="Guarded", trades=[], status="active")
+    renamed = update(_VENDORS).where(_VENDORS.c.tenant_id == bindparam("t"), _VENDORS.c.id == bindparam("i"),
+                                     _VENDORS.c.name == bindparam("was"))
+    with pytest.raises(StaleRow), db.tenant_pipeline(bundle.tenant_id) as tx:  # the row no longer matches
+        tx.execute(_vendor(bundle.tenant_id, "Written with it"))
+        tx.execute(renamed, {"t": bundle.tenant_id, "i": kept.id, "was": "Someone else's name", "name": "Lost"},
+                   guard=True)
+        tx.execute(_vendor(bundle.tenant_id, "Written after it"))
+    assert [v.name for v in vendors.list_vendors(bundle.admin)] == ["Guarded"]  # nothing of it was kept
+    with db.tenant_pipeline(bundle.tenant_id) as tx:  # it matches: everything commits (one statement alone too)
+        tx.execute(renamed, {"t": bundle.tenant_id, "i": kept.id, "was": "Guarded", "name": "Renamed"}, guard=True)
+    with db.tenant_pipeline(bundle.tenant_id) as tx:
+        tx.execute(_vendor(bundle.tenant_id, "Beside it"))
+        tx.execute(renamed, {"t": bundle.tenant_id, "i": kept.id, "was": "Renamed", "name": "Renamed again"},
+                   guard=True)
+    assert sorted(v.name for v in vendors.list_vendors(bundle.admin)) == ["Beside it", "Renamed again"]
+    with pytest.raises(ValueError, match="one guarded write"), db.tenant_pipeline(bundle.tenant_id) as tx:
+        tx.execute(renamed, {"t": bundle.tenant_id, "i": kept.id, "was": "x", "name": "y"}, guard=True)
+        tx.execute(renamed, {"t": bundle.tenant_id, "i": kept.id, "was": "x", "name": "z"}, guard=True)
