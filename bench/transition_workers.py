@@ -105,7 +105,8 @@ def _summarise(results: list[tuple[Any, ...]], server_cpu: float, sealed: tuple[
 
 
 def _server_cpu(pgdata: Path) -> float:
-    """CPU seconds used so far by the server's processes (the postmaster and its children)."""
+    """CPU seconds used so far by the server: the postmaster, its children running now, and
+    (in the postmaster's children times) those that have ended, such as autovacuum workers."""
     postmaster = int((pgdata / "postmaster.pid").read_text().split()[0])
     ticks = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -114,8 +115,10 @@ def _server_cpu(pgdata: Path) -> float:
         except OSError:  # the process ended meanwhile
             continue
         pid, ppid = int(stat.parent.name), int(fields[1])
-        if postmaster in (pid, ppid):
-            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        if pid == postmaster:
+            ticks += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+        elif ppid == postmaster:
+            ticks += int(fields[11]) + int(fields[12])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
