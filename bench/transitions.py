@@ -6,8 +6,8 @@ One approval flow three ways, on the same embedded PostgreSQL, with the same num
 worker processes: submit → approve → close, where amounts under 5000 are approved by a
 manager and the rest only by a director (half the instances each way). Each count of
 `--workers` is measured in turn; the targets are judged at the highest, where the
-machine is busy: with as many workers as cores, each worker still idles through every
-commit's WAL flush (see bench/README.md).
+machine is busy: with as many workers as cores, each worker also waits for its own
+commit's WAL flush and the cores are not kept busy (see bench/README.md).
 
 - Baton: `domain.workflows.perform.perform` through the whole stack (application role,
   row-level security, version check, engine, history, hash-chained audit event). Each
