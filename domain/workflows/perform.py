@@ -173,6 +173,8 @@ def _transition(session: db.Pipelined, ctx: Ctx, instance: Any, request: _Reques
         session.execute(_GUARDED_UPDATE, {**values, "read_at": read_at}, guard=True)
     else:
         session.execute(_INSTANCE_UPDATE, values)
+    if "fields" in values:  # kept as the database reads them back (a number key as text): the known row
+        instance.fields = json.loads(json.dumps(instance.fields))
     instance.updated_at, instance.updated_by = now, ctx.actor_label
     session.announce(CHANNEL, json.dumps({
         "tenant": str(ctx.tenant_id), "instance": str(instance.id), "subject_type": instance.subject_type,

@@ -153,3 +153,17 @@ def test_another_tenant_cannot_use_a_known_instance(flow):
     with pytest.raises(NotFound):
         perform(ctx=stranger, instance_id=instance.id, transition_id="review", expected_version=2)
     assert [h.transition_id for h in instances.history(requester, instance_id=instance.id)] == ["submit"]
+
+
+def test_a_known_instance_holds_its_fields_as_the_database_does(flow):
+    """The known row is what a locking read would return: values written to `fields` are
+    kept as JSON reads them back (a tuple as a list, a number key as text)."""
+    _bundle, requester, manager, instance = flow
+    perform(ctx=requester, instance_id=instance.id, transition_id="submit", expected_version=1)
+    perform(ctx=manager, instance_id=instance.id, transition_id="review", expected_version=2)
+    done = perform(ctx=manager, instance_id=instance.id, transition_id="approve", expected_version=3,
+                   inputs={"cost_estimate": 800, "parts": ("valve", "seal"), "bins": {7: "shelf"}})
+    known = known_instances.get(requester.tenant_id, instance.id, done.version)
+    stored = owner_sql("select fields from workflow_instances where id = :i", i=instance.id)[0][0]
+    assert known is not None and known["fields"] == stored
+    assert stored["parts"] == ["valve", "seal"] and stored["bins"] == {"7": "shelf"}
