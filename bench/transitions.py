@@ -110,10 +110,14 @@ def _report(runs: dict[int, dict[str, list[Run]]]) -> None:
     total = {count: {m: Run(*(sum(values) for values in zip(*by[m], strict=True))) for m in METHODS}
              for count, by in runs.items()}
     rate = {count: {m: by[m].transitions / by[m].seconds for m in METHODS} for count, by in total.items()}
-    print(f"\n{'workers':>7} {'Baton':>8} {'raw SQL':>8} {'Spiff':>8}  Baton/raw  Baton/Spiff  (transitions/s)")
+    print(f"\n{'workers':>7} {'Baton':>8} {'raw SQL':>8} {'Spiff':>8}  Baton/raw  Baton/Spiff  (transitions/s)"
+          "   CPU ms per transition, client + server: Baton, Spiff")
     for count, by in rate.items():
+        cpu = {m: (1000 * total[count][m].client_cpu / total[count][m].transitions,
+                   1000 * total[count][m].server_cpu / total[count][m].transitions) for m in ("baton", "spiff")}
         print(f"{count:7d} {by['baton']:8.0f} {by['raw']:8.0f} {by['spiff']:8.0f}  {by['baton'] / by['raw']:8.2f}x"
-              f"  {by['baton'] / by['spiff']:10.2f}x")
+              f"  {by['baton'] / by['spiff']:10.2f}x   {cpu['baton'][0]:.2f} + {cpu['baton'][1]:.2f},"
+              f" {cpu['spiff'][0]:.2f} + {cpu['spiff'][1]:.2f}")
     judged = max(rate)
     at = rate[judged]
     print(f"\nWith {judged} workers each:")
