@@ -144,20 +144,17 @@ def _worker(n: int, app_url: str, people: dict[str, Any], barrier: Any, inbox: A
                     CountingCursor.statements += 1
             return super().execute(query, params, **kwargs)
 
-    class CountingRoundTrips(psycopg.ClientCursor[Any]):
+    def counting_round_trips(statements: list[str]) -> None:
         """Counts each statement of `storage.pipeline.Pipelined`'s round trips (BEGIN, COMMIT and
-        the one-off PREPAREs apart)."""
-
-        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-            if CountingCursor.counting:
-                CountingCursor.round_trips += 1
-                CountingCursor.statements += len(pipeline.statements_in(query))
-            return super().execute(query, params, **kwargs)
+        the one-off Parses apart)."""
+        if CountingCursor.counting:
+            CountingCursor.round_trips += 1
+            CountingCursor.statements += len(statements)
 
     db.configure(app_url, pool_size=2)  # engines are per process
     for engine in db.engines():
         event.listen(engine, "connect", lambda dbapi, _record: setattr(dbapi, "cursor_factory", CountingCursor))
-    pipeline.Pipelined.cursor_class = CountingRoundTrips
+    pipeline.round_trip_observer = counting_round_trips
     url = make_url(app_url)
     host = url.query.get("host")
     conn = psycopg.connect(dbname=url.database or "postgres", user=url.username, password=url.password or None,

@@ -1,13 +1,13 @@
 """`Pipelined`: one tenant-scoped transaction for hot paths, in two round trips and as
-little work on either side as its statements allow (ADR 0006, ADR 0009, ADR 0010).
+little work on either side as its statements allow (ADR 0006, ADR 0009, ADR 0015).
 
-Each round trip is one simple-protocol query carrying several statements, the
-parameters bound on the client by psycopg's `ClientCursor`. Every statement runs as
-`EXECUTE` of a statement prepared on that connection (`PREPARE … AS`, sent ahead of its
-first use), so the server parses and plans each statement once per connection, and the
-client pays one send and one result read per round trip instead of psycopg's
-per-statement pipeline bookkeeping. The connection is in autocommit mode; `Pipelined`
-sends BEGIN and COMMIT itself.
+Each round trip is one batch of libpq's pipeline mode: the statements go as the extended
+protocol's Bind/Execute of statements prepared on that connection (Parse, sent ahead of
+their first use), their parameters out of band in text format, dumped by psycopg's
+`Transformer`, then one Sync. The server parses and plans each statement once per
+connection, nothing is quoted into SQL text, and the client pays one send and one read
+of results per round trip, without psycopg's cursor or pipeline machinery. The
+connection is in autocommit mode; `Pipelined` sends BEGIN and COMMIT itself.
 
 - `lock_and_read(queries)` sends BEGIN, the tenant scope and the queries together and
   returns each query's rows: one round trip. The connection comes from a pool without
@@ -20,8 +20,9 @@ sends BEGIN and COMMIT itself.
   it changes none (its WHERE no longer matches), the transaction aborts and `commit()`
   raises `StaleRow`, with nothing written (`perform`'s one-round-trip path, ADR 0014).
 - `announce(channel, payload)` sends a NOTIFY right after COMMIT, in the same round trip
-  (outside the transaction, which then commits without PostgreSQL's cluster-wide NOTIFY
-  lock held through its WAL flush: ADR 0011); nothing is announced if COMMIT fails.
+  (its own implicit transaction, so the transaction commits without PostgreSQL's
+  cluster-wide NOTIFY lock held through its WAL flush: ADR 0011); nothing is announced
+  if COMMIT fails.
 - `commit()` sends the queued writes and COMMIT together: one round trip. The writes go
   as driver SQL, consecutive rows to different tables combined into one statement
   (`storage.driver_sql`); one needing SQLAlchemy's execution context (a Python-side
@@ -32,7 +33,8 @@ sends BEGIN and COMMIT itself.
 
 A prepared statement takes its parameters' types from where they are used (a column, a
 comparison with one): a parameter PostgreSQL cannot type there (`select %(x)s`) needs a
-cast in the SQL.
+cast in the SQL. `round_trip_observer`, when set, sees each round trip's statements
+(the tests and benchmarks count them there).
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
-from psycopg import ClientCursor
+from psycopg.adapt import PyFormat, Transformer
+from psycopg.generators import fetch, send
 from psycopg.pq import ExecStatus, TransactionStatus
 from sqlalchemy import Connection, Engine, Executable, TextClause, text
 from sqlalchemy.exc import DBAPIError
@@ -53,9 +56,10 @@ from sqlalchemy.exc import DBAPIError
 from storage.driver_sql import PLACEHOLDER, grouped_writes
 
 _PREPARED_MAX = 512  # prepared forms kept (per SQL text)
-SEPARATOR = ";\n"  # between the statements of one round trip
 _BEGIN, _COMMIT = "BEGIN", "COMMIT"
-_ROWS = ExecStatus.TUPLES_OK
+_ROWS, _FAILED, _SYNC = ExecStatus.TUPLES_OK, ExecStatus.FATAL_ERROR, ExecStatus.PIPELINE_SYNC
+_TEXT = PyFormat.TEXT  # parameters in text format: the server's input functions take them whatever the
+# prepared statement's parameter type (an int for an int4 or a numeric), as a literal would be
 _STALE = "40001"  # serialization_failure, raised by baton_expect_row (migration 0015)
 
 
@@ -63,9 +67,11 @@ class StaleRow(Exception):
     """A guarded write found its row changed (or gone): the transaction was rolled back."""
 
 
-class Pipelined:
-    cursor_class: type[ClientCursor[Any]] = ClientCursor  # the tests and benchmarks count statements here
+round_trip_observer: Callable[[list[str]], None] | None = None  # sees each round trip's statements (BEGIN,
+# COMMIT and the Parse of new statements apart): the tests and benchmarks count them here
 
+
+class Pipelined:
     def __init__(self, engine: Engine, tenant_id: UUID, settings: Mapping[str, str] | None) -> None:
         scope_sql, self._scope_params = scope_statement(tenant_id, settings)
         self._scope = prepared(scope_sql)
@@ -197,38 +203,19 @@ class Pipelined:
     def _round_trip(self, calls: Sequence[str | tuple[_Prepared, Any]], *, rows_after: int | None = None
                     ) -> list[Any]:
         """Send `calls` (BEGIN/COMMIT, or prepared statements with their parameters) as one
-        query, preparing first what this connection has not; with `rows_after`, return the
-        rows of each call from that one on (None for a statement without rows)."""
+        pipeline batch, preparing first what this connection has not; with `rows_after`,
+        return the rows of each call from that one on (None for a statement without rows)."""
         driver = self._driver
         known = _on_server.setdefault(driver, set())
         new = list({call[0].name: call[0] for call in calls
                     if not isinstance(call, str) and call[0].name not in known}.values())
-        parts = [statement.prepare for statement in new]
-        values: list[Any] = []
-        for call in calls:
-            if isinstance(call, str):
-                parts.append(call)
-            else:
-                statement, parameters = call
-                parts.append(statement.call)
-                values += [parameters[name] for name in statement.order]
-        cursor = _cursors.get(driver)
-        if cursor is None or type(cursor) is not self.cursor_class:
-            cursor = _cursors[driver] = self.cursor_class(driver, row_factory=_dict_rows)  # one per connection
+        if round_trip_observer is not None:
+            round_trip_observer([call[0].sql for call in calls if not isinstance(call, str)])
         try:
-            cursor.execute(SEPARATOR.join(parts), values)
-            known.update(statement.name for statement in new)
-            results: list[Any] = []
-            if rows_after is not None:
-                for _skipped in range(len(new) + rows_after):  # the PREPAREs and the calls before
-                    cursor.nextset()
-                for _call in calls[rows_after:]:
-                    results.append(cursor.fetchall() if cursor.pgresult.status == _ROWS else None)
-                    cursor.nextset()
-            return results
+            results = _send_and_read(driver, new, calls, rows_after)
         except psycopg.Error as exc:
-            # A failed query stops at its failing statement: its later PREPAREs never ran.
-            # Roll back and forget this connection's statements; the next use prepares again.
+            # A batch stops at its first failing statement: Parses after a failed one never
+            # ran. Roll back and forget this connection's statements; the next use prepares again.
             _on_server.pop(driver, None)
             try:
                 self._rollback()
@@ -237,6 +224,8 @@ class Pipelined:
             except psycopg.Error:
                 self._discard()
             raise DBAPIError.instance(None, None, exc, psycopg.Error) from exc
+        known.update(statement.name for statement in new)
+        return results
 
     def _rollback(self) -> None:
         self._open = False
@@ -256,26 +245,83 @@ class Pipelined:
         return driver is None or bool(driver.closed or driver.broken)
 
 
-def _dict_rows(cursor: Any) -> Callable[[Sequence[Any]], dict[str, Any]]:
-    """psycopg's `dict_row` without the cursor's `description` (whose column objects cost
-    more than the rows they describe)."""
-    result = cursor.pgresult
-    names = [result.fname(i).decode() for i in range(result.nfields)] if result is not None else []
-    return lambda values: dict(zip(names, values, strict=True))
+def _send_and_read(driver: Any, new: list[_Prepared], calls: Sequence[str | tuple[_Prepared, Any]],
+                   rows_after: int | None) -> list[Any]:
+    """One pipeline batch on `driver` (a psycopg connection, idle): Parse `new`, then each
+    call, then Sync; raises the first statement error once the batch has been read to its
+    end. Parameters are dumped before anything is sent, so a value that cannot be sent
+    changes nothing. The connection leaves pipeline mode again, or is closed (and then
+    discarded by the caller)."""
+    dumper = _transformers.get(driver)
+    if dumper is None:
+        dumper = _transformers[driver] = Transformer(driver)  # the connection's adapters
+    batch: list[tuple[bool, bytes, Any]] = []  # (prepared, statement, parameters)
+    for call in calls:
+        if isinstance(call, str):
+            batch.append((False, call.encode(), None))
+            continue
+        statement, parameters = call
+        values = [parameters[name] for name in statement.order]
+        batch.append((True, statement.name_bytes, dumper.dump_sequence(values, statement.formats) if values else None))
+    pgconn = driver.pgconn
+    pgconn.enter_pipeline_mode()
+    try:
+        for statement in new:
+            pgconn.send_prepare(statement.name_bytes, statement.body)
+        for is_prepared, command, values in batch:
+            if is_prepared:
+                pgconn.send_query_prepared(command, values)
+            else:
+                pgconn.send_query_params(command, None)
+        pgconn.pipeline_sync()
+        driver.wait(send(pgconn))
+        results: list[Any] = []
+        error: psycopg.Error | None = None
+        skip, index = len(new), 0  # the Parses' results, then the calls'
+        while True:
+            result = driver.wait(fetch(pgconn)) if pgconn.is_busy() else pgconn.get_result()
+            if result is None:  # the end of one statement's results
+                continue
+            status = result.status
+            if status == _SYNC:
+                break
+            if status == _FAILED and error is None:
+                error = psycopg.errors.error_from_result(result, encoding=driver.info.encoding)
+            if skip:
+                skip -= 1
+            else:
+                if rows_after is not None and index >= rows_after and error is None:
+                    results.append(_rows(dumper, result) if status == _ROWS else None)
+                index += 1
+    finally:
+        try:
+            pgconn.exit_pipeline_mode()
+        except psycopg.Error:
+            pgconn.finish()  # interrupted mid-batch: its state is unknown, so the connection is closed
+    if error is not None:
+        raise error
+    return results
+
+
+def _rows(loader: Any, result: Any) -> list[dict[str, Any]]:
+    loader.set_pgresult(result)
+    names = [result.fname(i).decode() for i in range(result.nfields)]
+    return [dict(zip(names, row, strict=True)) for row in loader.load_rows(0, result.ntuples, tuple)]
 
 
 class _Prepared:
-    """A statement prepared per connection under `name`: `prepare` creates it (parameters
-    as $n), `call` runs it (parameters as %s, in `order`)."""
+    """`sql` (driver SQL) as a statement prepared per connection under `name`: `body` is
+    its text with $n parameters, bound from the named parameters in `order`."""
 
-    __slots__ = ("call", "name", "order", "prepare")
+    __slots__ = ("body", "formats", "name", "name_bytes", "order", "sql")
 
-    def __init__(self, name: str, prepare: str, call: str, order: tuple[str, ...]) -> None:
-        self.name, self.prepare, self.call, self.order = name, prepare, call, order
+    def __init__(self, sql: str, name: str, body: str, order: tuple[str, ...]) -> None:
+        self.sql, self.name, self.order = sql, name, order
+        self.name_bytes, self.body, self.formats = name.encode(), body.encode(), [_TEXT] * len(order)
 
 
 _on_server: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()  # driver connection → names
-_cursors: weakref.WeakKeyDictionary[Any, ClientCursor[Any]] = weakref.WeakKeyDictionary()  # driver connection → its
+_transformers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()  # connection → dumper
 _prepared: dict[str, _Prepared] = {}  # driver SQL → its prepared form
 _names = itertools.count(1)
 
@@ -294,25 +340,10 @@ def prepared(sql: str) -> _Prepared:
 
     body = PLACEHOLDER.sub(number, sql)
     name = f"baton_{next(_names)}"
-    found = _Prepared(name, f"PREPARE {name} AS {body}",
-                      f"EXECUTE {name}({', '.join(['%s'] * len(order))})" if order else f"EXECUTE {name}", tuple(order))
+    found = _Prepared(sql, name, body, tuple(order))
     if len(_prepared) >= _PREPARED_MAX:
         _prepared.clear()  # names are never reused: a statement cleared here is prepared again under a new one
     _prepared[sql] = found
-    return found
-
-
-def statements_in(query: str) -> list[str]:
-    """The SQL statements a `Pipelined` round trip (as given to its cursor) runs, BEGIN,
-    COMMIT and PREPAREs apart, each EXECUTE shown as the statement it runs."""
-    by_name = {form.name: sql for sql, form in _prepared.items()}
-    found = []
-    for part in str(query).split(SEPARATOR):
-        word, _, rest = part.partition(" ")
-        if word == "EXECUTE":
-            found.append(by_name[re.split(r"[(\s]", rest, maxsplit=1)[0]])
-        elif word not in ("BEGIN", "COMMIT", "PREPARE"):
-            found.append(part)
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from uuid import uuid4
 
 import pytest
@@ -244,3 +245,33 @@ def test_a_guarded_write_commits_only_when_it_changes_its_row(database):
     with pytest.raises(ValueError, match="one guarded write"), db.tenant_pipeline(bundle.tenant_id) as tx:
         tx.execute(renamed, {"t": bundle.tenant_id, "i": kept.id, "was": "x", "name": "y"}, guard=True)
         tx.execute(renamed, {"t": bundle.tenant_id, "i": kept.id, "was": "x", "name": "z"}, guard=True)
+
+
+def test_pipelined_sends_values_apart_from_the_sql_and_reads_them_back_unchanged(database):
+    bundle = new_tenant()
+    tricky = ["O'Brien \\ Sons", "'); delete from vendors; --", "$1 %s %(t)s", "Ünïcødé ☃ façade", "tab\tnew\nline"]
+    with db.tenant_pipeline(bundle.tenant_id) as tx:
+        for name in tricky:
+            tx.execute(_vendor(bundle.tenant_id, name))
+    with db.tenant_pipeline(bundle.tenant_id) as tx:
+        names, echoed = tx.lock_and_read([
+            (_VENDOR_NAMES, {"t": bundle.tenant_id}),
+            ("select cast(%(n)s as integer) as n, cast(%(d)s as numeric) as d, cast(%(u)s as uuid) as u,"
+             " cast(%(s)s as text) as s, cast(%(none)s as text) as none", {
+                 "n": 42, "d": Decimal("12.50"), "u": bundle.tenant_id, "s": tricky[1], "none": None})])
+    assert sorted(row["name"] for row in names) == sorted(tricky)
+    assert echoed == [{"n": 42, "d": Decimal("12.50"), "u": bundle.tenant_id, "s": tricky[1], "none": None}]
+
+
+def test_pipelined_value_that_cannot_be_sent_changes_nothing(one_hot_connection):
+    from sqlalchemy.exc import DataError
+
+    bundle = new_tenant()
+    with pytest.raises(DataError, match="NUL"), db.tenant_pipeline(bundle.tenant_id) as tx:
+        tx.lock_and_read([(_VENDOR_NAMES, {"t": bundle.tenant_id})])
+        tx.execute(_vendor(bundle.tenant_id, "Sent"))
+        tx.execute(_vendor(bundle.tenant_id, "Not\x00sent"))  # PostgreSQL text holds no NUL
+    assert vendors.list_vendors(bundle.admin) == []
+    with db.tenant_pipeline(bundle.tenant_id) as tx:  # the pooled connection works on
+        tx.execute(_vendor(bundle.tenant_id, "Afterwards"))
+    assert [v.name for v in vendors.list_vendors(bundle.admin)] == ["Afterwards"]

@@ -30,20 +30,18 @@ def _counted(database, call):  # type: ignore[no-untyped-def]
             sent.append(str(query).split()[0].lower())
             return super().execute(query, params, **kwargs)
 
-    class CountingRoundTrips(psycopg.ClientCursor):  # type: ignore[type-arg]
-        def execute(self, query, params=None, **kwargs):  # type: ignore[no-untyped-def]
-            round_trips.append(query)
-            sent.extend(statement.split()[0].lower() for statement in pipeline.statements_in(query))
-            return super().execute(query, params, **kwargs)
+    def counting_round_trips(statements: list[str]) -> None:
+        round_trips.append(statements)
+        sent.extend(statement.split()[0].lower() for statement in statements)
 
     db.configure(database.app)  # fresh connections, each with the counting cursor
     try:
         for engine in db.engines():
             event.listen(engine, "connect", lambda dbapi, _record: setattr(dbapi, "cursor_factory", Counting))
-        pipeline.Pipelined.cursor_class = CountingRoundTrips
+        pipeline.round_trip_observer = counting_round_trips
         call()
     finally:
-        pipeline.Pipelined.cursor_class = psycopg.ClientCursor
+        pipeline.round_trip_observer = None
         db.configure(database.app)
     return sent, len(round_trips)
 
