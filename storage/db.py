@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlmodel import Session
 
 from storage.driver_sql import driver_sql
-from storage.pipeline import Pipelined, scope_clause
+from storage.pipeline import RECYCLE_SECONDS, Pipelined, drop_idle, scope_clause
 
 __all__ = ["Pipelined", "driver_sql"]  # re-exported: hot paths import them from here
 
@@ -39,7 +39,7 @@ def configure(app_url: str, *, pool_size: int = 10) -> Engine:
     # autocommit at the driver and no reset on return (Pipelined sends BEGIN and COMMIT or
     # ROLLBACK itself), and none of psycopg's own prepared statements (its rollback would
     # DEALLOCATE ALL, Pipelined's too)
-    _state["hot"] = create_engine(app_url, pool_size=min(pool_size, 4), max_overflow=20, pool_recycle=1800,
+    _state["hot"] = create_engine(app_url, pool_size=min(pool_size, 4), max_overflow=20, pool_recycle=RECYCLE_SECONDS,
                                   isolation_level="AUTOCOMMIT", pool_reset_on_return=None,
                                   connect_args={"prepare_threshold": None})
     return engine
@@ -62,6 +62,7 @@ def dispose() -> None:
     for name in ("app", "hot"):
         old = _state.pop(name, None)
         if old is not None:
+            drop_idle(old)  # the connections `tenant_pipeline` keeps out of the pool
             old.dispose()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 from uuid import uuid4
 
@@ -275,3 +276,40 @@ def test_pipelined_value_that_cannot_be_sent_changes_nothing(one_hot_connection)
     with db.tenant_pipeline(bundle.tenant_id) as tx:  # the pooled connection works on
         tx.execute(_vendor(bundle.tenant_id, "Afterwards"))
     assert [v.name for v in vendors.list_vendors(bundle.admin)] == ["Afterwards"]
+
+
+def _backend_pid(tenant_id):  # type: ignore[no-untyped-def]
+    with db.tenant_pipeline(tenant_id) as tx:
+        return tx.lock_and_read([("select pg_backend_pid() as pid", {})])[0][0]["pid"]
+
+
+def test_pipelined_keeps_its_connection_for_the_next_one_until_the_recycling_age(database, monkeypatch):
+    from storage import pipeline
+
+    bundle = new_tenant()
+    hot = db.engines()[1]
+    first = _backend_pid(bundle.tenant_id)
+    assert _backend_pid(bundle.tenant_id) == first  # kept out of the pool for the next transaction
+    assert hot.pool.checkedout() == 1
+    with db.tenant_pipeline(bundle.tenant_id) as tx:  # used through SQLAlchemy: back to the pool after
+        assert tx.scalar(text("select pg_backend_pid()")) == first
+    assert hot.pool.checkedout() == 0
+    monkeypatch.setattr(pipeline, "RECYCLE_SECONDS", -1)  # every connection past its age: given back
+    _backend_pid(bundle.tenant_id)
+    assert hot.pool.checkedout() == 0
+
+
+def test_reconfiguring_closes_the_connections_pipelined_kept(database):
+    from tests.factories import owner_sql
+
+    bundle = new_tenant()
+    pid = _backend_pid(bundle.tenant_id)
+    db.configure(database.app)
+    def alive() -> bool:
+        return bool(owner_sql("select count(*) from pg_stat_activity where pid = :p", p=pid)[0][0])
+
+    deadline = time.monotonic() + 5  # the server ends the backend once it sees the connection closed
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not alive()
+    assert _backend_pid(bundle.tenant_id) != pid
