@@ -131,9 +131,10 @@ def _report(runs: dict[int, dict[str, list[Run]]]) -> None:
           f"{'met' if vs_raw >= TARGETS['raw'] else 'MISSED'})")
     print(f"Baton / Spiff     {vs_spiff:5.2f}x  (target >= {TARGETS['spiff']:.2f}x: "
           f"{'met' if vs_spiff >= TARGETS['spiff'] else 'MISSED'})")
-    spiff_best = max(rate, key=lambda count: rate[count]["spiff"])
-    print(f"                  {at['baton'] / rate[spiff_best]['spiff']:5.2f}x  against Spiff's best "
-          f"({rate[spiff_best]['spiff']:.0f}/s with {spiff_best} workers)")
+    best = {m: max(rate, key=lambda count, m=m: rate[count][m]) for m in ("baton", "spiff")}
+    print(f"                  {rate[best['baton']]['baton'] / rate[best['spiff']]['spiff']:5.2f}x  each at its best "
+          f"(Baton {rate[best['baton']]['baton']:.0f}/s with {best['baton']} workers, "
+          f"Spiff {rate[best['spiff']]['spiff']:.0f}/s with {best['spiff']})")
     print(f"raw SQL / Spiff   {at['raw'] / at['spiff']:5.2f}x  (the same writes by hand)")
     baton = Run(*(sum(values) for values in zip(*(by["baton"] for by in total.values()), strict=True)))
     per_transition, pings = baton.statements / baton.performs, baton.pings / baton.performs
