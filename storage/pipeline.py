@@ -301,9 +301,9 @@ def _send_and_read(driver: Any, new: list[_Prepared], calls: Sequence[str | tupl
     end. Parameters are dumped before anything is sent, so a value that cannot be sent
     changes nothing. The connection leaves pipeline mode again, or is closed (and then
     discarded by the caller)."""
-    dumper = _transformers.get(driver)
-    if dumper is None:
-        dumper = _transformers[driver] = Transformer(driver)  # the connection's adapters
+    adapters = _transformers.get(driver)
+    if adapters is None:
+        adapters = _transformers[driver] = Transformer(driver)  # the connection's dumpers and loaders
     batch: list[tuple[bool, bytes, Any]] = []  # (prepared, statement, parameters)
     for call in calls:
         if isinstance(call, str):
@@ -311,7 +311,8 @@ def _send_and_read(driver: Any, new: list[_Prepared], calls: Sequence[str | tupl
             continue
         statement, parameters = call
         values = [parameters[name] for name in statement.order]
-        batch.append((True, statement.name_bytes, dumper.dump_sequence(values, statement.formats) if values else None))
+        dumped = adapters.dump_sequence(values, statement.formats) if values else None
+        batch.append((True, statement.name_bytes, dumped))
     pgconn = driver.pgconn
     pgconn.enter_pipeline_mode()
     try:
@@ -340,7 +341,7 @@ def _send_and_read(driver: Any, new: list[_Prepared], calls: Sequence[str | tupl
                 skip -= 1
             else:
                 if rows_after is not None and index >= rows_after and error is None:
-                    results.append(_rows(dumper, result) if status == _ROWS else None)
+                    results.append(_rows(adapters, result) if status == _ROWS else None)
                 index += 1
     finally:
         try:
@@ -352,10 +353,10 @@ def _send_and_read(driver: Any, new: list[_Prepared], calls: Sequence[str | tupl
     return results
 
 
-def _rows(loader: Any, result: Any) -> list[dict[str, Any]]:
-    loader.set_pgresult(result)
+def _rows(adapters: Any, result: Any) -> list[dict[str, Any]]:
+    adapters.set_pgresult(result)
     names = [result.fname(i).decode() for i in range(result.nfields)]
-    return [dict(zip(names, row, strict=True)) for row in loader.load_rows(0, result.ntuples, tuple)]
+    return [dict(zip(names, row, strict=True)) for row in adapters.load_rows(0, result.ntuples, tuple)]
 
 
 class _Prepared:
@@ -370,7 +371,7 @@ class _Prepared:
 
 
 _on_server: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()  # driver connection → names
-_transformers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()  # connection → dumper
+_transformers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()  # connection → adapters
 _prepared: dict[str, _Prepared] = {}  # driver SQL → its prepared form
 _names = itertools.count(1)
 
