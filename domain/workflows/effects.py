@@ -15,6 +15,10 @@ from domain.workflows.models import OutboxMessage, SlaLedgerEntry, WorkflowInsta
 from engine.model import Action, thaw
 from engine.runtime import Outcome
 
+# built once: `Pipelined` compiles a statement object once and reuses it by identity
+_OUTBOX_INSERT = insert(OutboxMessage.__table__)
+_LEDGER_INSERT = insert(SlaLedgerEntry.__table__)
+
 
 def apply(session: Session, ctx: Ctx, instance: Any, outcome: Outcome, now: datetime) -> list[str]:
     """Apply field changes and assignments to `instance` (a WorkflowInstance or a plain row
@@ -41,9 +45,9 @@ def apply(session: Session, ctx: Ctx, instance: Any, outcome: Outcome, now: date
             params = action.params
             follow_ups.append(params if isinstance(params, str) else params["transition"])
     if messages:
-        session.execute(insert(OutboxMessage.__table__), messages)
+        session.execute(_OUTBOX_INSERT, messages)
     if outcome.sla_events:
-        session.execute(insert(SlaLedgerEntry.__table__), [
+        session.execute(_LEDGER_INSERT, [
             {"tenant_id": ctx.tenant_id, "id": uuid4(), "instance_id": instance.id, "sla_key": event.sla,
              "kind": event.kind, "at": now} for event in outcome.sla_events])
     return follow_ups

@@ -41,7 +41,8 @@ from storage.pipeline import StaleRow
 _INSTANCES = WorkflowInstance.__table__
 _HISTORY = TransitionRecord.__table__
 _KEYS = IdempotencyKey.__table__
-_HISTORY_INSERT = insert(_HISTORY)
+_HISTORY_INSERT = insert(_HISTORY)  # statements built once: `Pipelined` compiles each object once
+_KEY_INSERT = insert(_KEYS)
 # the locked row: what the engine, the effects and the conflict message read (not its
 # creation time, record number or state entry time)
 _LOCKED = ("id", "version_id", "subject_type", "subject_id", "state", "creator_id", "assignee_id", "vendor_id",
@@ -182,8 +183,8 @@ def _transition(session: db.Pipelined, ctx: Ctx, instance: Any, request: _Reques
     result = Performed(instance_id=instance.id, transition_id=request.transition_id, from_state=from_state,
                        to_state=instance.state, version=instance.version, automatic=tuple(automatic))
     if request.idempotency_key:
-        session.execute(insert(_KEYS).values(tenant_id=ctx.tenant_id, key=request.idempotency_key,
-                                             request_hash=request.hash, response=result.as_dict()))
+        session.execute(_KEY_INSERT, {"tenant_id": ctx.tenant_id, "key": request.idempotency_key,
+                                      "request_hash": request.hash, "response": result.as_dict()})
     return result  # committed on leaving the block, then announced to every process (storage.listen)
 
 

@@ -3,6 +3,7 @@ version (ADR 0014), and the locking path whenever that row changed meanwhile."""
 
 from __future__ import annotations
 
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -71,6 +72,30 @@ def test_a_known_instance_transitions_in_one_round_trip(flow, database):
     assert [h.transition_id for h in instances.history(requester, instance_id=instance.id)] == ["submit", "review"]
     assert [e.after["state"] for e in audit_rows(bundle.tenant_id, "workflow.transition")] == [
         "submitted", "manager_approval"]
+
+
+def test_a_transition_reuses_its_compiled_statements(flow, monkeypatch):
+    """Writes (SLA rows, history, audit event, idempotency key) are compiled to driver SQL
+    once per process: the same transition on another instance compiles nothing."""
+    from storage import driver_sql
+
+    _bundle, requester, manager, first = flow
+    second = instances.start_instance(requester, workflow_key="maintenance_request", subject_type="request",
+                                      subject_id=uuid.uuid4(), fields={"title": "Dripping tap", "category": "plumbing"})
+
+    def submit_and_review(instance_id):  # type: ignore[no-untyped-def]
+        done = perform(ctx=requester, instance_id=instance_id, transition_id="submit", expected_version=1,
+                       idempotency_key=f"submit-{instance_id}")
+        perform(ctx=manager, instance_id=instance_id, transition_id="review", expected_version=done.version,
+                idempotency_key=f"review-{instance_id}")
+
+    submit_and_review(first.id)
+    compiled = []
+    real = driver_sql._compile
+    monkeypatch.setattr(driver_sql, "_compile", lambda *args: compiled.append(args) or real(*args))
+    submit_and_review(second.id)
+    assert compiled == []
+    assert instances.get_instance(requester, instance_id=second.id).state == "manager_approval"
 
 
 def test_a_known_instance_changed_by_another_writer_is_read_again(flow):
