@@ -19,7 +19,8 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlmodel import Session
 
 from storage.driver_sql import driver_sql
-from storage.pipeline import RECYCLE_SECONDS, Pipelined, drop_idle, scope_clause
+from storage.idle import RECYCLE_SECONDS, drop_idle
+from storage.pipeline import Pipelined, scope_clause
 
 __all__ = ["Pipelined", "driver_sql"]  # re-exported: hot paths import them from here
 

@@ -1,16 +1,18 @@
 """`Pipelined`: one tenant-scoped transaction for hot paths, in two round trips and as
 little work on either side as its statements allow (ADR 0006, ADR 0009, ADR 0015).
 
-Each round trip is one batch of libpq's pipeline mode: the statements go as the extended
-protocol's Bind/Execute of statements prepared on that connection (Parse, sent ahead of
-their first use), their parameters out of band in text format, dumped by psycopg's
-`Transformer`, then one Sync. The server parses and plans each statement once per
-connection, nothing is quoted into SQL text, and the client pays one send and one read
-of results per round trip, without psycopg's cursor or pipeline machinery. The
-connection is in autocommit mode; `Pipelined` sends BEGIN and COMMIT itself.
+Each round trip is one batch of libpq's pipeline mode (`storage.wire`): the statements
+go as the extended protocol's Bind/Execute of statements prepared on that connection
+(Parse, sent ahead of their first use), their parameters out of band in text format,
+dumped by psycopg's `Transformer`, then one Sync. The server parses and plans each
+statement once per connection, nothing is quoted into SQL text, and the client pays one
+send and one read of results per round trip, without psycopg's cursor or pipeline
+machinery. The connection is in autocommit mode; `Pipelined` sends BEGIN and COMMIT
+itself.
 
 - `lock_and_read(queries)` sends BEGIN, the tenant scope and the queries together and
-  returns each query's rows: one round trip. The connection comes from a pool without
+  returns each query's rows: one round trip. The connection is the last one a
+  `Pipelined` gave back (`storage.idle`, ADR 0016), else one from a pool without
   pre-ping; if it turns out to be dead here (nothing has been written yet), it is
   discarded with the rest of its pool and the round trip is made again on a new one.
 - `execute(statement, parameters)` queues INSERT/UPDATE/DELETE statements without
@@ -40,29 +42,21 @@ cast in the SQL. `round_trip_observer`, when set, sees each round trip's stateme
 from __future__ import annotations
 
 import functools
-import itertools
 import re
-import time
-import weakref
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
 import psycopg
-from psycopg.adapt import PyFormat, Transformer
-from psycopg.generators import fetch, send
-from psycopg.pq import ExecStatus, TransactionStatus
+from psycopg.pq import TransactionStatus
 from sqlalchemy import Connection, Engine, Executable, TextClause, text
 from sqlalchemy.exc import DBAPIError
 
-from storage.driver_sql import PLACEHOLDER, grouped_writes
+from storage.driver_sql import grouped_writes
+from storage.idle import drop_idle, keep, take
+from storage.wire import Prepared, on_server, prepared, send_batch
 
-_PREPARED_MAX = 512  # prepared forms kept (per SQL text)
 _BEGIN, _COMMIT = "BEGIN", "COMMIT"
-_ROWS, _FAILED, _SYNC = ExecStatus.TUPLES_OK, ExecStatus.FATAL_ERROR, ExecStatus.PIPELINE_SYNC
-_TEXT = PyFormat.TEXT  # parameters in text format: the server's input functions take them whatever the
-# prepared statement's parameter type (an int for an int4 or a numeric), as a literal would be
 _STALE = "40001"  # serialization_failure, raised by baton_expect_row (migration 0015)
 
 
@@ -79,12 +73,12 @@ class Pipelined:
         scope_sql, self._scope_params = scope_statement(tenant_id, settings)
         self._scope = prepared(scope_sql)
         self._engine = engine
-        self._pooled: Any = _take(engine)  # the engine is in autocommit mode
+        self._pooled: Any = take(engine)  # the engine is in autocommit mode
         self._connection: Connection | None = None  # SQLAlchemy's, on the same connection, once needed
         self._open = False  # BEGIN and the scope sent
         self._queued: list[tuple[Executable, Any]] = []
         self._guarded: int | None = None  # the index in _queued of the guarded write
-        self._announcements: list[tuple[_Prepared, dict[str, str]]] = []
+        self._announcements: list[tuple[Prepared, dict[str, str]]] = []
 
     @property
     def _driver(self) -> Any:
@@ -109,15 +103,15 @@ class Pipelined:
                 self._give_back()
                 drop_idle(self._engine)
                 self._engine.dispose(close=False)
-                self._pooled = _take(self._engine)
+                self._pooled = take(self._engine)
         return self._lock_and_read(calls)
 
-    def _lock_and_read(self, calls: list[tuple[_Prepared, Mapping[str, Any]]]) -> list[list[dict[str, Any]]]:
+    def _lock_and_read(self, calls: list[tuple[Prepared, Mapping[str, Any]]]) -> list[list[dict[str, Any]]]:
         results = self._round_trip([*self._opening(), *calls], rows_after=2)
         self._open = True
         return results
 
-    def _opening(self) -> list[str | tuple[_Prepared, Any]]:
+    def _opening(self) -> list[str | tuple[Prepared, Any]]:
         """BEGIN and the tenant scope (two results: `lock_and_read` skips them)."""
         return [_BEGIN, (self._scope, self._scope_params)]
 
@@ -168,7 +162,7 @@ class Pipelined:
             raise
 
     def _commit(self, queued: list[tuple[Executable, Any]], guarded: int | None) -> None:
-        calls: list[str | tuple[_Prepared, Any]] = []
+        calls: list[str | tuple[Prepared, Any]] = []
         if queued and not self._open:  # writes without lock_and_read still need the tenant scope first
             calls += self._opening()
             self._open = True
@@ -202,27 +196,27 @@ class Pipelined:
             self._connection.close()  # closes the pooled connection it wraps: back to the pool
             self._connection = None
         elif self._pooled.is_valid and not self._dead():
-            _keep(self._engine, self._pooled)
+            keep(self._engine, self._pooled)
         else:
             self._pooled.close()
 
-    def _round_trip(self, calls: Sequence[str | tuple[_Prepared, Any]], *, rows_after: int | None = None
+    def _round_trip(self, calls: Sequence[str | tuple[Prepared, Any]], *, rows_after: int | None = None
                     ) -> list[Any]:
         """Send `calls` (BEGIN/COMMIT, or prepared statements with their parameters) as one
         pipeline batch, preparing first what this connection has not; with `rows_after`,
         return the rows of each call from that one on (None for a statement without rows)."""
         driver = self._driver
-        known = _on_server.setdefault(driver, set())
+        known = on_server.setdefault(driver, set())
         new = list({call[0].name: call[0] for call in calls
                     if not isinstance(call, str) and call[0].name not in known}.values())
         if round_trip_observer is not None:
             round_trip_observer([call[0].sql for call in calls if not isinstance(call, str)])
         try:
-            results = _send_and_read(driver, new, calls, rows_after)
+            results = send_batch(driver, new, calls, rows_after)
         except psycopg.Error as exc:
             # A batch stops at its first failing statement: Parses after a failed one never
             # ran. Roll back and forget this connection's statements; the next use prepares again.
-            _on_server.pop(driver, None)
+            on_server.pop(driver, None)
             try:
                 self._rollback()
                 if not self._dead():
@@ -249,152 +243,6 @@ class Pipelined:
     def _dead(self) -> bool:
         driver = self._driver  # None once SQLAlchemy has invalidated it (a read or a fallback write saw it die)
         return driver is None or bool(driver.closed or driver.broken)
-
-
-# Connections given back by a `Pipelined` that did not need SQLAlchemy on them stay checked
-# out of the engine's pool, in a stack per engine, for the next `Pipelined` (ADR 0016): a pop
-# and an append instead of the pool's checkout and checkin, which cost ~10% of a
-# transition's client CPU. The pool's recycling age still applies.
-_IDLE_MAX = 4  # connections kept per engine (the hot pool's size); any more go back to the pool
-RECYCLE_SECONDS = 1800  # the hot pool's recycling age (storage.db), kept here too
-_idle: weakref.WeakKeyDictionary[Engine, deque[Any]] = weakref.WeakKeyDictionary()
-_SINCE = "baton.idle_since"  # in the connection's `info`, which lives as long as the connection
-
-
-def _take(engine: Engine) -> Any:
-    """A connection for a `Pipelined`: the last one given back, else one from the pool."""
-    stack = _idle.get(engine)
-    if stack:
-        try:
-            return stack.pop()
-        except IndexError:  # another thread took the last one meanwhile
-            pass
-    pooled = engine.raw_connection()
-    pooled.info.setdefault(_SINCE, time.monotonic())
-    return pooled
-
-
-def _keep(engine: Engine, pooled: Any) -> None:
-    """Keep `pooled` (alive, idle) for the next `_take`, or give it back to the pool when
-    enough are kept or it has reached the pool's recycling age."""
-    stack = _idle.get(engine)
-    if stack is None:
-        stack = _idle.setdefault(engine, deque())
-    if len(stack) >= _IDLE_MAX or time.monotonic() - pooled.info.get(_SINCE, 0.0) > RECYCLE_SECONDS:
-        pooled.close()
-    else:
-        stack.append(pooled)
-
-
-def drop_idle(engine: Engine) -> None:
-    """Close the connections kept for `engine` (before it is disposed of, or when one of
-    them was found dead: the others likely are too)."""
-    stack = _idle.pop(engine, None)
-    while stack:
-        stack.pop().invalidate()
-
-
-def _send_and_read(driver: Any, new: list[_Prepared], calls: Sequence[str | tuple[_Prepared, Any]],
-                   rows_after: int | None) -> list[Any]:
-    """One pipeline batch on `driver` (a psycopg connection, idle): Parse `new`, then each
-    call, then Sync; raises the first statement error once the batch has been read to its
-    end. Parameters are dumped before anything is sent, so a value that cannot be sent
-    changes nothing. The connection leaves pipeline mode again, or is closed (and then
-    discarded by the caller)."""
-    adapters = _transformers.get(driver)
-    if adapters is None:
-        adapters = _transformers[driver] = Transformer(driver)  # the connection's dumpers and loaders
-    batch: list[tuple[bool, bytes, Any]] = []  # (prepared, statement, parameters)
-    for call in calls:
-        if isinstance(call, str):
-            batch.append((False, call.encode(), None))
-            continue
-        statement, parameters = call
-        values = [parameters[name] for name in statement.order]
-        dumped = adapters.dump_sequence(values, statement.formats) if values else None
-        batch.append((True, statement.name_bytes, dumped))
-    pgconn = driver.pgconn
-    pgconn.enter_pipeline_mode()
-    try:
-        for statement in new:
-            pgconn.send_prepare(statement.name_bytes, statement.body)
-        for is_prepared, command, values in batch:
-            if is_prepared:
-                pgconn.send_query_prepared(command, values)
-            else:
-                pgconn.send_query_params(command, None)
-        pgconn.pipeline_sync()
-        driver.wait(send(pgconn))
-        results: list[Any] = []
-        error: psycopg.Error | None = None
-        skip, index = len(new), 0  # the Parses' results, then the calls'
-        while True:
-            result = driver.wait(fetch(pgconn)) if pgconn.is_busy() else pgconn.get_result()
-            if result is None:  # the end of one statement's results
-                continue
-            status = result.status
-            if status == _SYNC:
-                break
-            if status == _FAILED and error is None:
-                error = psycopg.errors.error_from_result(result, encoding=driver.info.encoding)
-            if skip:
-                skip -= 1
-            else:
-                if rows_after is not None and index >= rows_after and error is None:
-                    results.append(_rows(adapters, result) if status == _ROWS else None)
-                index += 1
-    finally:
-        try:
-            pgconn.exit_pipeline_mode()
-        except psycopg.Error:
-            pgconn.finish()  # interrupted mid-batch: its state is unknown, so the connection is closed
-    if error is not None:
-        raise error
-    return results
-
-
-def _rows(adapters: Any, result: Any) -> list[dict[str, Any]]:
-    adapters.set_pgresult(result)
-    names = [result.fname(i).decode() for i in range(result.nfields)]
-    return [dict(zip(names, row, strict=True)) for row in adapters.load_rows(0, result.ntuples, tuple)]
-
-
-class _Prepared:
-    """`sql` (driver SQL) as a statement prepared per connection under `name`: `body` is
-    its text with $n parameters, bound from the named parameters in `order`."""
-
-    __slots__ = ("body", "formats", "name", "name_bytes", "order", "sql")
-
-    def __init__(self, sql: str, name: str, body: str, order: tuple[str, ...]) -> None:
-        self.sql, self.name, self.order = sql, name, order
-        self.name_bytes, self.body, self.formats = name.encode(), body.encode(), [_TEXT] * len(order)
-
-
-_on_server: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()  # driver connection → names
-_transformers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()  # connection → adapters
-_prepared: dict[str, _Prepared] = {}  # driver SQL → its prepared form
-_names = itertools.count(1)
-
-
-def prepared(sql: str) -> _Prepared:
-    """The prepared form of `sql` (driver SQL, %(name)s parameters): one name per text per process."""
-    found = _prepared.get(sql)
-    if found is not None:
-        return found
-    order: list[str] = []
-
-    def number(match: re.Match[str]) -> str:
-        if match.group(1) not in order:
-            order.append(match.group(1))
-        return f"${order.index(match.group(1)) + 1}"
-
-    body = PLACEHOLDER.sub(number, sql)
-    name = f"baton_{next(_names)}"
-    found = _Prepared(sql, name, body, tuple(order))
-    if len(_prepared) >= _PREPARED_MAX:
-        _prepared.clear()  # names are never reused: a statement cleared here is prepared again under a new one
-    _prepared[sql] = found
-    return found
 
 
 _SETTING = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")  # a name; a value is a word

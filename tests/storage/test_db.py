@@ -284,7 +284,7 @@ def _backend_pid(tenant_id):  # type: ignore[no-untyped-def]
 
 
 def test_pipelined_keeps_its_connection_for_the_next_one_until_the_recycling_age(database, monkeypatch):
-    from storage import pipeline
+    from storage import idle
 
     bundle = new_tenant()
     hot = db.engines()[1]
@@ -294,7 +294,7 @@ def test_pipelined_keeps_its_connection_for_the_next_one_until_the_recycling_age
     with db.tenant_pipeline(bundle.tenant_id) as tx:  # used through SQLAlchemy: back to the pool after
         assert tx.scalar(text("select pg_backend_pid()")) == first
     assert hot.pool.checkedout() == 0
-    monkeypatch.setattr(pipeline, "RECYCLE_SECONDS", -1)  # every connection past its age: given back
+    monkeypatch.setattr(idle, "RECYCLE_SECONDS", -1)  # every connection past its age: given back
     _backend_pid(bundle.tenant_id)
     assert hot.pool.checkedout() == 0
 
