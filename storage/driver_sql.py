@@ -40,7 +40,7 @@ def grouped_writes(queued: list[tuple[Executable, Any]], guarded: int | None = N
         if index == guarded:
             if len(forms) != 1 or forms[0] is None:
                 raise ValueError("a guarded write is one row written as driver SQL")
-            forms = [_guarding(forms[0])]
+            forms = [forms[0].guarding()]
         if None in forms:
             yield from _grouped(group)
             group = []
@@ -63,25 +63,17 @@ class _Form:
     """A write as driver SQL and the function turning its parameters into the driver's;
     `guard`: it returns its changed rows, which must be exactly one."""
 
-    __slots__ = ("bind", "guard", "sql")
+    __slots__ = ("_guarding", "bind", "guard", "sql")
 
     def __init__(self, sql: str, bind: Callable[[Mapping[str, Any]], dict[str, Any]], guard: bool = False) -> None:
         self.sql, self.bind, self.guard = sql, bind, guard
+        self._guarding: _Form | None = None
 
-
-_guards: dict[int, tuple[_Form, _Form]] = {}
-
-
-def _guarding(form: _Form) -> _Form:
-    """`form` returning a row per row it changes (a guarded write)."""
-    found = _guards.get(id(form))
-    if found is not None and found[0] is form:
-        return found[1]
-    if len(_guards) >= _FORMS_MAX:
-        _guards.clear()
-    guarding = _Form(f"{form.sql} RETURNING 1", form.bind, guard=True)
-    _guards[id(form)] = (form, guarding)  # the form is kept, so its id is not reused meanwhile
-    return guarding
+    def guarding(self) -> _Form:
+        """This write returning a row per row it changes (a guarded write), made once."""
+        if self._guarding is None:
+            self._guarding = _Form(f"{self.sql} RETURNING 1", self.bind, guard=True)
+        return self._guarding
 
 
 def _table(statement: Executable) -> Any:

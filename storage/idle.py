@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 _IDLE_MAX = 4  # connections kept per engine (the hot pool's size); any more go back to the pool
-RECYCLE_SECONDS = 1800  # the hot pool's recycling age (storage.db), kept here too
+RECYCLE_SECONDS = 1800  # the hot pool's recycling age: storage.db creates the pool with it
 _idle: weakref.WeakKeyDictionary[Engine, deque[Any]] = weakref.WeakKeyDictionary()
 _SINCE = "baton.idle_since"  # in the connection's `info`, which lives as long as the connection
 

@@ -118,6 +118,8 @@ class Pipelined:
     def execute(self, statement: Executable, parameters: Any = None, *, guard: bool = False) -> Any:
         """Queue a write (returns None); run anything else at once (returns its Result).
         A queued write's parameters are read at commit: leave them unchanged until then.
+        A write is compiled once per statement object: build it once (at module level)
+        and pass its values as `parameters`, not with `.values(...)` at every call.
         With `guard`, the write (one row) must change exactly one row, else `commit()`
         raises `StaleRow` and nothing is written; one guarded write per transaction."""
         if getattr(statement, "is_dml", False):
